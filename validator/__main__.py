@@ -1,0 +1,5 @@
+"""Entry point for `python -m validator`."""
+
+from validator.cli import main
+
+raise SystemExit(main())

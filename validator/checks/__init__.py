@@ -1,0 +1,1 @@
+"""The checks: the registry, then one module per family."""

@@ -1,0 +1,1 @@
+"""One module per `pwc` command: each a function from parsed arguments to an exit code."""

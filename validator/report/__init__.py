@@ -1,0 +1,1 @@
+"""Problems and the renderers that print them."""
