@@ -1,1 +1,3 @@
-"""The checks: the registry, then one module per family."""
+"""The checks: the registry, then one module per family. Importing this package registers them all."""
+
+from validator.checks import reading, references, schema  # noqa: F401
