@@ -34,7 +34,8 @@ class AnswerCache:
                 # An answer lost in a crash is only asked again; no need to wait for the disk.
                 self._db.execute("PRAGMA synchronous=OFF")
                 self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL NOT NULL)"
+                    "CREATE TABLE IF NOT EXISTS answers"
+                    " (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL NOT NULL)"
                 )
                 self._db.commit()
             except (OSError, sqlite3.Error):

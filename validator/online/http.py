@@ -1,4 +1,4 @@
-"""The one HTTP layer every service client uses: timeouts, retries with back-off, Retry-After, rate limits and a shared time budget.
+"""The one HTTP layer of the service clients: timeouts, retries, back-off, rate limits, a time budget.
 
 Built on `urllib` so that it needs nothing beyond the standard library. A client asks through a
 `Service` (one per remote host); the layer answers with a `Response` for any status the client
@@ -133,9 +133,20 @@ class Http:
                 self._sleep(wait)
         service._last = self._clock()
 
-    def _give_up(self, service: Service, reason: str) -> ServiceDown:
+    def give_up(self, service: Service, reason: str) -> ServiceDown:
+        """Mark `service` down for the rest of the run; the caller raises what this returns."""
         service.down = reason
         return ServiceDown(service.name, reason)
+
+    def pause(self, service: Service, seconds: float, reason: str) -> None:
+        """Wait before asking `service` again, paid from the budget; give up if it cannot pay."""
+        if seconds > self.budget.remaining():
+            raise self.give_up(service, self._spent(reason))
+        self.budget.spend(seconds)
+        self._sleep(seconds)
+
+    def _spent(self, reason: str) -> str:
+        return f"gave up: the {self.settings.budget:g} s time budget for failing services is spent ({reason})"
 
     def request(
         self,
@@ -157,7 +168,7 @@ class Http:
         for attempt in range(attempts):
             remaining = self.budget.remaining()
             if remaining <= 0:
-                raise self._give_up(service, f"gave up: the {self.settings.budget:g} s time budget for failing services is spent ({reason})")
+                raise self.give_up(service, self._spent(reason))
             self._wait_turn(service)
             timeout = min(self.settings.timeout, remaining)
             request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
@@ -173,7 +184,7 @@ class Http:
                     if len(body) > MAX_BODY:
                         reason = "answer too large"
                         self.budget.spend(self._clock() - started)
-                        raise self._give_up(service, reason)
+                        raise self.give_up(service, reason)
                     return Response(answer.status, dict(answer.headers.items()), body, answer.url)
             except urllib.error.HTTPError as exc:
                 try:
@@ -196,7 +207,7 @@ class Http:
                     reason = "rate limit exhausted (set GITHUB_TOKEN for a higher limit)"
                 if wait is not None and wait > self.settings.max_retry_after:
                     self.budget.spend(self._clock() - started)
-                    raise self._give_up(service, f"{reason}, asked to wait {wait:.0f} s")
+                    raise self.give_up(service, f"{reason}, asked to wait {wait:.0f} s") from None
             except TimeoutError:
                 reason = f"no answer within {timeout:g} s"
             except urllib.error.URLError as exc:
@@ -210,10 +221,10 @@ class Http:
                 wait = self.settings.backoff * (2**attempt)
             remaining = self.budget.remaining()
             if wait > remaining:
-                raise self._give_up(service, f"gave up: the {self.settings.budget:g} s time budget for failing services is spent ({reason})")
+                raise self.give_up(service, self._spent(reason))
             self.budget.spend(wait)
             self._sleep(wait)
-        raise self._give_up(service, f"{reason} after {attempts} attempt{'s' if attempts != 1 else ''}")
+        raise self.give_up(service, f"{reason} after {attempts} attempt{'s' if attempts != 1 else ''}")
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
