@@ -125,3 +125,16 @@ TOO_DEEP = code(
     "a: [[[[[[[[[[[[[[[[[[ ... ]]]]]]]]]]]]]]]]]]",
     "metrics: {EM: 85.1}",
 )
+
+UNREADABLE_FILE = code(
+    "unreadable-file",
+    "error",
+    "reading",
+    "The file cannot be opened (a dangling link, no permission).",
+    """
+    The file is listed under `results/` but the operating system refused to read it: a
+    symbolic link whose target is missing, a folder named like a file, or missing permissions.
+    """,
+    "results/papers/2019/x.yaml -> /nowhere",
+    "results/papers/2019/x.yaml   # a regular file",
+)

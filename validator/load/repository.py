@@ -139,7 +139,7 @@ def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
         with path.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return None, [reading.NOT_UTF8(rel, None, f"the file cannot be read: {exc.strerror}")]
+        return None, [reading.UNREADABLE_FILE(rel, None, f"the file cannot be read: {exc.strerror}")]
     if len(data) > MAX_FILE_BYTES:  # grew while we looked
         return None, [reading.FILE_TOO_LARGE(rel, None, "the file is over the size bound")]
     return data, []
