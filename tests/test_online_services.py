@@ -1,0 +1,91 @@
+"""The Crossref and GitHub clients against stand-ins that answer in those services' JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.standins import Fault
+from tests.standins.crossref_api import CrossrefStandIn
+from tests.standins.github_repos_api import GithubStandIn
+from validator.online.cache import AnswerCache
+from validator.online.crossref import CrossrefClient
+from validator.online.github import GithubClient
+from validator.online.http import Http
+from validator.online.settings import Settings
+
+
+def settings(tmp_path, **kw) -> Settings:
+    options = dict(timeout=2.0, retries=1, backoff=0.01, budget=10.0, cache_dir=tmp_path / "cache")
+    options.update(kw)
+    return Settings(**options)
+
+
+@pytest.fixture
+def crossref():
+    with CrossrefStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def github():
+    with GithubStandIn() as server:
+        yield server
+
+
+def crossref_client(tmp_path, server) -> CrossrefClient:
+    s = settings(tmp_path, doi_url=server.url)
+    return CrossrefClient(Http(s), AnswerCache(s.cache_dir))
+
+
+def github_client(tmp_path, server, token=None) -> GithubClient:
+    s = settings(tmp_path, github_url=server.url, github_token=token)
+    return GithubClient(Http(s), AnswerCache(s.cache_dir))
+
+
+def test_crossref_found_missing_and_registered_elsewhere(tmp_path, crossref):
+    answers = crossref_client(tmp_path, crossref).lookup(
+        ["10.18653/v1/n19-1423", "10.1234/does-not-exist", "10.48550/arxiv.1909.11942"]
+    )
+    bert = answers["10.18653/v1/n19-1423"]
+    assert bert.found and bert.title.startswith("BERT: Pre-training") and bert.dates == ("2019",)
+    assert not answers["10.1234/does-not-exist"].found
+    elsewhere = answers["10.48550/arxiv.1909.11942"]
+    assert elsewhere.found and elsewhere.title is None and "DataCite" in (elsewhere.note or "")
+
+
+def test_crossref_second_run_asks_nothing(tmp_path, crossref):
+    crossref_client(tmp_path, crossref).lookup(["10.18653/v1/n19-1423", "10.1234/does-not-exist"])
+    asked = len(crossref.requests)
+    crossref_client(tmp_path, crossref).lookup(["10.18653/v1/n19-1423", "10.1234/does-not-exist"])
+    assert len(crossref.requests) == asked
+
+
+def test_crossref_malformed_json_is_a_failure(tmp_path, crossref):
+    crossref.fail(Fault(200, {"Content-Type": "application/json"}, b"{not json"))
+    c = crossref_client(tmp_path, crossref)
+    assert c.lookup(["10.18653/v1/n19-1423"]) == {}
+    assert "malformed" in (c.failure or "")
+
+
+def test_github_found_archived_and_missing(tmp_path, github):
+    answers = github_client(tmp_path, github).lookup(
+        ["google-research/albert", "example-org/retired-project", "nobody/nothing"]
+    )
+    albert = answers["google-research/albert"]
+    assert albert.found and albert.full_name == "google-research/ALBERT"
+    assert answers["example-org/retired-project"].archived
+    assert not answers["nobody/nothing"].found
+
+
+def test_github_token_is_sent_when_set(tmp_path, github):
+    github_client(tmp_path, github, token="t0ken").lookup(["google-research/bert"])
+    assert github.requests[0].headers["Authorization"] == "Bearer t0ken"
+    assert github.requests[0].headers["Accept"] == "application/vnd.github+json"
+
+
+def test_github_rate_limit_stops_the_client_after_one_request(tmp_path, github):
+    github.rate_limited()
+    c = github_client(tmp_path, github)
+    assert c.lookup(["google-research/bert", "google-research/albert"]) == {}
+    assert len(github.requests) == 1
+    assert "rate limit" in (c.failure or "")
