@@ -190,6 +190,17 @@ class CodeLink(_Strict):
 
 
 class Paper(_Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "anyOf": [
+                {"required": [key], "properties": {key: {"type": "string"}}}
+                for key in ("arxiv", "doi", "url")
+            ]
+        },
+    )
+
     title: Text
     authors: list[Text] | None = None
     published: PartialDate

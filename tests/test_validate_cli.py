@@ -1,0 +1,155 @@
+"""`pwc validate` as INTERFACES.md specifies it: arguments, exit codes, JSON, GitHub output, PR selection."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PAPER_PATH, REPO_ROOT, write_repo
+
+from validator.cli import main
+
+BAD_RESULT = (
+    'paper:\n  title: x\n  published: 2019-09-26\n  arxiv: "1909.11942"\nresults:\n'
+    "  - task: question-answering\n    dataset: squad2.0\n    model: A\n"
+    "    metrics: {Exact Match (dev): 85.1}\n    extra: 1\n"
+)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "validator", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_clean_repository_exits_0(tmp_path):
+    write_repo(tmp_path, {})
+    proc = run_cli("validate", "--root", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "OK: 0 errors, 0 warnings in 3 files (1 result)" in proc.stdout
+
+
+def test_json_report_shape(tmp_path):
+    write_repo(tmp_path, {PAPER_PATH: BAD_RESULT})
+    proc = run_cli("validate", "--root", str(tmp_path), "--format", "json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert set(report) == {"ok", "counts", "problems"}
+    assert report["ok"] is False
+    assert set(report["counts"]) == {"error", "warning", "files", "results"}
+    assert report["counts"]["files"] == 3
+    problem = report["problems"][0]
+    assert set(problem) == {"severity", "code", "file", "line", "column", "message", "hint"}
+    assert problem["file"] == PAPER_PATH and isinstance(problem["line"], int)
+    assert report["counts"]["error"] == sum(p["severity"] == "error" for p in report["problems"])
+
+
+def test_missing_results_folder_exits_2(tmp_path):
+    proc = run_cli("validate", "--root", str(tmp_path))
+    assert proc.returncode == 2
+    assert "no results/ folder" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_arguments_exit_2(tmp_path):
+    assert main(["validate", "--format", "xml"]) == 2
+    assert main(["frobnicate"]) == 2
+
+
+def test_path_outside_root_exits_2(tmp_path):
+    write_repo(tmp_path, {})
+    assert main(["validate", "--root", str(tmp_path), "/etc/passwd"]) == 2
+
+
+def test_paths_limit_what_is_reported(tmp_path, capsys):
+    other = "results/papers/2019/other-paper.yaml"
+    write_repo(tmp_path, {other: BAD_RESULT.replace("1909.11942", "1909.00001")})
+    assert main(["validate", "--root", str(tmp_path), "--format", "json", str(tmp_path / PAPER_PATH)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == [] and report["counts"]["files"] == 1
+    assert main(["validate", "--root", str(tmp_path), "--format", "json", str(tmp_path / other)]) == 1
+
+
+def test_github_format_annotations_and_summary(tmp_path, capsys):
+    write_repo(tmp_path, {PAPER_PATH: BAD_RESULT})
+    summary = tmp_path / "summary.md"
+    env_before = dict(**__import__("os").environ)
+    import os
+
+    os.environ["GITHUB_STEP_SUMMARY"] = str(summary)
+    try:
+        code = main(["validate", "--root", str(tmp_path), "--format", "github"])
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"::error file={PAPER_PATH},line=10,col=5,title=unknown-field::" in out
+    text = summary.read_text()
+    assert "pwc validate: ❌ failed" in text and "unknown-field" in text
+
+
+def test_github_annotation_escapes_newlines_and_percent():
+    import io
+
+    from validator.report.problem import Problem
+    from validator.report.render import Report, render_github
+
+    out = io.StringIO()
+    p = Problem("error", "x", "a,b:c.yaml", 1, 1, "50% bad\n::warning::injected")
+    render_github(Report([p], 1, 0), out, summary_path="")
+    first = out.getvalue().splitlines()[0]
+    assert first == "::error file=a%2Cb%3Ac.yaml,line=1,col=1,title=x::50%25 bad%0A::warning::injected"
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def test_changed_since_reports_only_changed_and_involved_files(tmp_path):
+    write_repo(tmp_path, {"results/papers/2019/broken-old.yaml": BAD_RESULT.replace("1909.11942", "1909.00002")})
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "base", "--allow-empty")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    # Nothing changed: the old broken file is not this PR's problem.
+    proc = run_cli("validate", "--root", str(tmp_path), "--changed-since", "HEAD", "--format", "json")
+    assert proc.returncode == 0, proc.stdout
+    assert json.loads(proc.stdout)["counts"]["files"] == 0
+    # A new broken file is.
+    (tmp_path / "results/papers/2019/new-paper.yaml").write_text(BAD_RESULT.replace("1909.11942", "1909.00003"))
+    proc = run_cli("validate", "--root", str(tmp_path), "--changed-since", "HEAD", "--format", "json")
+    assert proc.returncode == 1
+    files = {p["file"] for p in json.loads(proc.stdout)["problems"]}
+    assert files == {"results/papers/2019/new-paper.yaml"}
+    # Deleting the task makes every paper that uses it involved.
+    (tmp_path / "results/papers/2019/new-paper.yaml").unlink()
+    (tmp_path / "results/tasks/question-answering.yaml").unlink()
+    proc = run_cli("validate", "--root", str(tmp_path), "--changed-since", "HEAD", "--format", "json")
+    problems = json.loads(proc.stdout)["problems"]
+    assert {(p["code"], p["file"]) for p in problems if p["code"] == "unknown-task"} >= {
+        ("unknown-task", PAPER_PATH),
+        ("unknown-task", "results/datasets/squad2.0.yaml"),
+    }
+
+
+def test_changed_since_unknown_ref_exits_2(tmp_path):
+    write_repo(tmp_path, {})
+    _git(tmp_path, "init", "-q")
+    proc = run_cli("validate", "--root", str(tmp_path), "--changed-since", "no-such-ref")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_shipped_results_validate_without_errors():
+    proc = run_cli("validate", "--root", str(REPO_ROOT), "--format", "json")
+    report = json.loads(proc.stdout)
+    errors = [p for p in report["problems"] if p["severity"] == "error"]
+    assert errors == [] and proc.returncode == 0
+    assert report["counts"]["results"] >= 13
