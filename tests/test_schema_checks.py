@@ -160,3 +160,11 @@ def test_dataset_shape_errors(check_repo):
     problems = check_repo({D: text})
     assert (D, 3, "error") in [(p.file, p.line, p.severity) for p in problems]
     assert (D, 6, "error") in where(problems, "invalid-value")
+
+
+def test_infinite_and_nan_values_are_rejected(check_repo):
+    for raw in (".inf", ".nan", "-.inf"):
+        text = paper(
+            results=f"  - task: question-answering\n    dataset: squad2.0\n    model: A\n    metrics: {{EM: {raw}}}\n"
+        )
+        assert where(check_repo({P: text}), "invalid-value") == [(P, 9, "error")], raw

@@ -218,11 +218,14 @@ class Paper(_Strict):
         return self
 
 
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
 class Uncertain(_Strict):
     """A value reported with an uncertainty: `{value: 0.8428, error: 0.0014}`."""
 
-    value: float
-    error: float = Field(ge=0)
+    value: Finite
+    error: Finite = Field(ge=0)
 
 
 def _no_strings(value: Any) -> Any:
@@ -233,7 +236,7 @@ def _no_strings(value: Any) -> Any:
     return value
 
 
-MetricValue = Annotated[float | Uncertain, BeforeValidator(_no_strings)]
+MetricValue = Annotated[Finite | Uncertain, BeforeValidator(_no_strings)]
 
 
 class Result(_Strict):
