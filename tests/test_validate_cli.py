@@ -153,3 +153,17 @@ def test_shipped_results_validate_without_errors():
     errors = [p for p in report["problems"] if p["severity"] == "error"]
     assert errors == [] and proc.returncode == 0
     assert report["counts"]["results"] >= 13
+
+
+def test_pre_commit_hook_runs_validate_on_the_files_it_is_given(tmp_path):
+    import shlex
+
+    import yaml
+
+    (hook,) = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "pwc-validate" and hook["pass_filenames"] is True
+    write_repo(tmp_path, {PAPER_PATH: BAD_RESULT})
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "pwc"
+    proc = run_cli(*entry[1:], PAPER_PATH, cwd=tmp_path)
+    assert proc.returncode == 1 and "unknown-metric" in proc.stdout or "unknown-field" in proc.stdout
