@@ -1,0 +1,260 @@
+"""Everything `pwc build` publishes, as plain data: the api/v1 index, leaderboards, paper pages and the archive export.
+
+`build_api(repo)` is pure (a loaded repository in, dicts out); `validator.export.files` turns the
+result into file bytes and `validator.commands.build` writes them. The site renders from the same
+`ApiData`, so the HTML and the JSON never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.export.archive import evaluation_tables
+from validator.leaderboard.build import SCHEMA_VERSION, Board, build_boards, leaderboard_path, paper_url
+from validator.load.repository import Entry, Repository
+from validator.model.inputs import PaperFile
+
+RELATED_MAX = 10
+# Related papers are found among each paper's neighbours in rank order on the leaderboards it
+# shares: counting every pair on a board of a thousand papers would be quadratic.
+RELATED_WINDOW = 5
+
+
+@dataclass(slots=True)
+class ApiData:
+    """The published data: `index`, `leaderboards` (by task id, dataset id), `papers` (id -> page)
+    and `evaluation_tables` (the archive format)."""
+
+    index: dict[str, Any]
+    leaderboards: list[dict[str, Any]]
+    papers: dict[str, dict[str, Any]]
+    evaluation_tables: list[dict[str, Any]]
+    boards: list[Board] = field(default_factory=list, repr=False)
+
+
+def paper_page_path(paper_id: str) -> str:
+    """A paper page's path under api/v1/."""
+    return f"papers/{paper_id}.json"
+
+
+def _first(board: dict[str, Any]) -> dict[str, Any] | None:
+    rows = board["rows"]
+    if not rows or rows[0]["rank"] != 1:
+        return None
+    row = rows[0]
+    primary = board["primary_metric"]
+    value = row["metrics"].get(primary)
+    return {
+        "model": row["model"],
+        "paper_id": row["paper"]["id"],
+        "value": value["value"] if isinstance(value, dict) else value,
+        "value_text": row["metrics_text"].get(primary),
+    }
+
+
+def _papers_by_id(repo: Repository) -> dict[str, Entry[PaperFile]]:
+    """Paper files by id; of two files with one id (a problem the checks report) the first by path wins."""
+    by_id: dict[str, Entry[PaperFile]] = {}
+    for entry in repo.papers:
+        by_id.setdefault(entry.id, entry)
+    return by_id
+
+
+def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
+    """For each paper, up to RELATED_MAX papers sharing its leaderboards: most shared first, then the
+    closest in rank, then by id."""
+    scores: dict[str, dict[str, list[int]]] = {}
+    for board in boards:
+        order: list[str] = []
+        seen: set[str] = set()
+        for ref in board.refs:
+            pid = ref.paper.id
+            if pid not in seen:
+                seen.add(pid)
+                order.append(pid)
+        n = len(order)
+        for i, pid in enumerate(order):
+            mine = scores.setdefault(pid, {})
+            for j in range(max(0, i - RELATED_WINDOW), min(n, i + RELATED_WINDOW + 1)):
+                if j == i:
+                    continue
+                other = order[j]
+                distance = abs(i - j)
+                score = mine.get(other)
+                if score is None:
+                    mine[other] = [1, distance]
+                else:
+                    score[0] += 1
+                    if distance < score[1]:
+                        score[1] = distance
+    related: dict[str, list[dict[str, Any]]] = {}
+    for pid, mine in scores.items():
+        best = sorted(mine.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))[:RELATED_MAX]
+        related[pid] = [
+            {"id": other, "title": papers[other].model.paper.title, "published": papers[other].model.paper.published}
+            for other, _score in best
+            if other in papers
+        ]
+    return related
+
+
+def build_api(repo: Repository) -> ApiData:
+    """Everything `pwc build` publishes, from a loaded (and valid) repository."""
+    boards = build_boards(repo)
+    leaderboards = [b.data for b in boards]
+    papers_by_id = _papers_by_id(repo)
+
+    board_count_by_task: dict[str, int] = {}
+    board_count_by_dataset: dict[str, int] = {}
+    index_boards: list[dict[str, Any]] = []
+    # (paper file, result index) -> (board, row) for the paper pages.
+    placed: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
+    for board in boards:
+        data = board.data
+        board_count_by_task[board.task_id] = board_count_by_task.get(board.task_id, 0) + 1
+        board_count_by_dataset[board.dataset_id] = board_count_by_dataset.get(board.dataset_id, 0) + 1
+        unit = None
+        for metric in data["metrics"]:
+            if metric["name"] == data["primary_metric"]:
+                unit = metric["unit"]
+        index_boards.append(
+            {
+                "task": data["task"],
+                "dataset": data["dataset"],
+                "primary_metric": data["primary_metric"],
+                "direction": data["direction"],
+                "unit": unit,
+                "rows": len(data["rows"]),
+                "first": _first(data),
+                "path": leaderboard_path(board.task_id, board.dataset_id),
+            }
+        )
+        for ref, row in zip(board.refs, data["rows"], strict=True):
+            placed[(ref.paper.file, ref.index)] = (data, row)
+
+    children: dict[str, list[str]] = {}
+    for task_id, entry in repo.tasks.items():
+        parent = entry.model.parent
+        if parent is not None:
+            children.setdefault(parent, []).append(task_id)
+    datasets_of_task: dict[str, list[str]] = {}
+    for dataset_id, entry in repo.datasets.items():
+        for task_id in entry.model.tasks:
+            datasets_of_task.setdefault(task_id, []).append(dataset_id)
+    index_tasks = [
+        {
+            "id": task_id,
+            "name": task.name,
+            "area": task.area,
+            "parent": task.parent,
+            "description": task.description,
+            "synonyms": list(task.synonyms),
+            "subtasks": sorted(children.get(task_id, [])),
+            "datasets": sorted(set(datasets_of_task.get(task_id, []))),
+            "leaderboards": board_count_by_task.get(task_id, 0),
+        }
+        for task_id, task in ((t, repo.tasks[t].model) for t in sorted(repo.tasks))
+    ]
+    index_datasets = []
+    for dataset_id in sorted(repo.datasets):
+        dataset = repo.datasets[dataset_id].model
+        declared = repo.declared[dataset_id]
+        index_datasets.append(
+            {
+                "id": dataset_id,
+                "name": dataset.name,
+                "full_name": dataset.full_name,
+                "homepage": dataset.homepage,
+                "description": dataset.description,
+                "tasks": list(dataset.tasks),
+                "metrics": [
+                    {
+                        "name": m.name,
+                        "direction": m.direction,
+                        "unit": m.unit,
+                        "range": list(m.range) if m.range is not None else None,
+                    }
+                    for m in declared.metrics
+                ],
+                "primary_metric": declared.primary,
+                "leaderboards": board_count_by_dataset.get(dataset_id, 0),
+            }
+        )
+
+    related = _related(boards, papers_by_id)
+    pages: dict[str, dict[str, Any]] = {}
+    index_papers = []
+    for paper_id in sorted(papers_by_id):
+        entry = papers_by_id[paper_id]
+        paper = entry.model.paper
+        results = []
+        for index, result in enumerate(entry.model.results):
+            found = placed.get((entry.file, index))
+            if found is None:
+                continue  # a result that is on no leaderboard (unknown task or dataset)
+            board_data, row = found
+            results.append(
+                {
+                    "task": board_data["task"],
+                    "dataset": board_data["dataset"],
+                    "model": result.model,
+                    "metrics": row["metrics"],
+                    "metrics_text": row["metrics_text"],
+                    "rank": row["rank"],
+                    "rows": len(board_data["rows"]),
+                    "leaderboard": leaderboard_path(board_data["task"]["id"], board_data["dataset"]["id"]),
+                    "uses_additional_data": result.uses_additional_data,
+                    "evaluated_on": result.evaluated_on or paper.published,
+                }
+            )
+        pages[paper_id] = {
+            "schema_version": SCHEMA_VERSION,
+            "id": paper_id,
+            "title": paper.title,
+            "authors": list(paper.authors) if paper.authors is not None else [],
+            "published": paper.published,
+            "venue": paper.venue,
+            "arxiv": paper.arxiv,
+            "doi": paper.doi,
+            "url": paper_url(paper),
+            "pdf_url": f"https://arxiv.org/pdf/{paper.arxiv}" if paper.arxiv else None,
+            "abstract": paper.abstract,
+            "code": [{"url": link.url, "official": link.official} for link in paper.code],
+            "source": entry.file,
+            "results": results,
+            "related": related.get(paper_id, []),
+        }
+        index_papers.append(
+            {
+                "id": paper_id,
+                "title": paper.title,
+                "published": paper.published,
+                "venue": paper.venue,
+                "arxiv": paper.arxiv,
+                "results": len(results),
+                "path": paper_page_path(paper_id),
+            }
+        )
+
+    index = {
+        "schema_version": SCHEMA_VERSION,
+        "counts": {
+            "leaderboards": len(leaderboards),
+            "tasks": len(index_tasks),
+            "datasets": len(index_datasets),
+            "papers": len(index_papers),
+            "results": sum(len(b["rows"]) for b in leaderboards),
+        },
+        "leaderboards": index_boards,
+        "tasks": index_tasks,
+        "datasets": index_datasets,
+        "papers": index_papers,
+    }
+    return ApiData(
+        index=index,
+        leaderboards=leaderboards,
+        papers=pages,
+        evaluation_tables=evaluation_tables(repo, boards),
+        boards=boards,
+    )

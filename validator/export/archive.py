@@ -1,0 +1,96 @@
+"""The archive-compatible export: leaderboards in Papers with Code's `evaluation-tables.json` (sota-extractor) format.
+
+The archive's shape: a list of task objects (`task`, `description`, `categories`, `datasets`,
+`subtasks`, `source_link`, `synonyms`), subtasks nested by the task graph's `parent`; each dataset
+object (`dataset`, `description`, `dataset_citations`, `dataset_links`, `subdatasets`, `sota`)
+holds `sota.metrics` (column names) and `sota.rows` (`model_name`, `paper_title`, `paper_url`,
+`paper_date`, `code_links`, `model_links`, `metrics`, `uses_additional_data`). Names are display
+names, metric names the declared ones, metric values strings of the numbers as written
+(`"0.8428 ± 0.0014"` for an uncertain one), as the archive had them, so that a consumer of the
+archive switches by changing a URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from validator.leaderboard.build import Board
+from validator.load.repository import Repository
+from validator.model.inputs import Paper
+
+
+def archive_paper_url(paper: Paper) -> str:
+    """The archive's `paper_url`: the arXiv abstract page, else the DOI, else the paper's url."""
+    if paper.arxiv:
+        return f"https://arxiv.org/abs/{paper.arxiv}"
+    if paper.doi:
+        return f"https://doi.org/{paper.doi}"
+    return paper.url or ""
+
+
+def _dataset_object(repo: Repository, board: Board) -> dict[str, Any]:
+    dataset = repo.datasets[board.dataset_id].model
+    rows = []
+    for ref, row in zip(board.refs, board.data["rows"], strict=True):
+        paper = ref.paper.model.paper
+        rows.append(
+            {
+                "model_name": row["model"],
+                "paper_title": paper.title,
+                "paper_url": archive_paper_url(paper),
+                "paper_date": paper.published,
+                "code_links": [{"title": "", "url": link["url"]} for link in row["code"]],
+                "model_links": [],
+                "metrics": dict(row["metrics_text"]),
+                "uses_additional_data": row["uses_additional_data"],
+            }
+        )
+    return {
+        "dataset": dataset.name,
+        "description": dataset.description or "",
+        "dataset_citations": [],
+        "dataset_links": [{"title": dataset.name, "url": dataset.homepage}] if dataset.homepage else [],
+        "subdatasets": [],
+        "sota": {"metrics": [m["name"] for m in board.data["metrics"]], "rows": rows},
+    }
+
+
+def evaluation_tables(repo: Repository, boards: list[Board]) -> list[dict[str, Any]]:
+    """Every task as an archive task object, top-level tasks in id order with their subtasks nested."""
+    datasets_of: dict[str, list[dict[str, Any]]] = {}
+    for board in boards:  # already in (task id, dataset id) order
+        datasets_of.setdefault(board.task_id, []).append(_dataset_object(repo, board))
+    children: dict[str, list[str]] = {}
+    roots: list[str] = []
+    for task_id in sorted(repo.tasks):
+        parent = repo.tasks[task_id].model.parent
+        if parent is not None and parent in repo.tasks and parent != task_id:
+            children.setdefault(parent, []).append(task_id)
+        else:
+            roots.append(task_id)
+
+    nodes = {
+        task_id: {
+            "task": entry.model.name,
+            "description": entry.model.description or "",
+            "categories": [entry.model.area],
+            "datasets": datasets_of.get(task_id, []),
+            "subtasks": [],
+            "source_link": None,
+            "synonyms": list(entry.model.synonyms),
+        }
+        for task_id, entry in repo.tasks.items()
+    }
+    # Walk down from the roots (iteratively: a deep task graph must not hit the recursion limit).
+    root_set = set(roots)
+    reached = set(roots)
+    stack = list(roots)
+    while stack:
+        task_id = stack.pop()
+        for child in children.get(task_id, []):
+            if child not in reached:
+                reached.add(child)
+                nodes[task_id]["subtasks"].append(nodes[child])
+                stack.append(child)
+    # Tasks on a parent cycle (an error the reference checks report) have no root: list them at the top.
+    return [nodes[task_id] for task_id in sorted(repo.tasks) if task_id in root_set or task_id not in reached]

@@ -1,0 +1,178 @@
+"""Leaderboards from a loaded repository: results grouped by (task, dataset), ranked, with their history.
+
+`leaderboard_dicts(repo)` gives the api/v1 leaderboard objects (the shape documented in
+docs/api.md and typed by `validator.model.outputs.Leaderboard`), sorted by task id then dataset id.
+It is pure and tolerant: the PR diff also calls it on repositories that do not validate, so a
+result naming an unknown task, dataset or metric is left out rather than raising.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.leaderboard.rank import Scored, rank_rows, sota_history
+from validator.load.repository import DeclaredMetrics, Entry, Repository, value_text
+from validator.model.inputs import Paper, PaperFile, Uncertain
+
+SCHEMA_VERSION = 1
+
+# Integers beyond this are not exactly representable as JSON numbers in most readers
+# (and orjson refuses integers over 64 bits): they are written as floats.
+_MAX_SAFE_INT = 2**53
+
+
+def paper_url(paper: Paper) -> str | None:
+    """The paper's link for people: its own url, else its arXiv abstract page, else its DOI."""
+    if paper.url:
+        return paper.url
+    if paper.arxiv:
+        return f"https://arxiv.org/abs/{paper.arxiv}"
+    if paper.doi:
+        return f"https://doi.org/{paper.doi}"
+    return None
+
+
+def leaderboard_path(task_id: str, dataset_id: str) -> str:
+    """A leaderboard's path under api/v1/."""
+    return f"leaderboards/{task_id}/{dataset_id}.json"
+
+
+@dataclass(slots=True)
+class RowRef:
+    """Where a row came from, for outputs that follow rows back to their papers."""
+
+    paper: Entry[PaperFile]
+    index: int  # position in the paper file's `results`
+    primary_value: float | int | None  # the primary metric's number (the value of an uncertain one)
+    primary_text: str | None
+
+
+@dataclass(slots=True)
+class Board:
+    """One built leaderboard: the dict that is published and, in row order, where each row came from."""
+
+    task_id: str
+    dataset_id: str
+    data: dict[str, Any]
+    refs: list[RowRef] = field(default_factory=list)
+
+
+def _number(raw: Any, parsed: float) -> float | int:
+    """The value as a JSON number, an integer when the file wrote one."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and -_MAX_SAFE_INT < raw < _MAX_SAFE_INT:
+        return raw
+    return parsed
+
+
+def _result_metrics(
+    entry: Entry[PaperFile], index: int, declared: DeclaredMetrics
+) -> tuple[dict[str, Any], dict[str, str], dict[str, float | int]]:
+    """(values, values as written, plain numbers) of one result, under the declared names."""
+    result = entry.model.results[index]
+    doc = entry.doc
+    data = doc.data if isinstance(doc.data, dict) else {}
+    raw_results = data.get("results")
+    raw_result = raw_results[index] if isinstance(raw_results, list) and index < len(raw_results) else {}
+    raw_metrics = raw_result.get("metrics") if isinstance(raw_result, dict) else None
+    if not isinstance(raw_metrics, dict):
+        raw_metrics = {}
+    values: dict[str, Any] = {}
+    texts: dict[str, str] = {}
+    numbers: dict[str, float | int] = {}
+    for written, value in result.metrics.items():
+        metric = declared.resolve(written)
+        if metric is None or metric.name in values:
+            # Undeclared, or given twice (name and alias): the metric checks report it.
+            continue
+        path = ("results", index, "metrics", written)
+        raw = raw_metrics.get(written)
+        if isinstance(value, Uncertain):
+            raw_value = raw.get("value") if isinstance(raw, dict) else None
+            raw_error = raw.get("error") if isinstance(raw, dict) else None
+            number = _number(raw_value, value.value)
+            values[metric.name] = {"value": number, "error": _number(raw_error, value.error)}
+            texts[metric.name] = (
+                f"{value_text(doc, (*path, 'value'), value.value)} ± {value_text(doc, (*path, 'error'), value.error)}"
+            )
+            numbers[metric.name] = number
+        else:
+            number = _number(raw, value)
+            values[metric.name] = number
+            texts[metric.name] = value_text(doc, path, value)
+            numbers[metric.name] = number
+    return values, texts, numbers
+
+
+def build_boards(repo: Repository) -> list[Board]:
+    """Every (task, dataset) pair that has results, ranked, in (task id, dataset id) order."""
+    groups: dict[tuple[str, str], list[Scored[tuple[dict[str, Any], RowRef]]]] = {}
+    for entry in repo.papers:
+        paper = entry.model.paper
+        row_paper = {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)}
+        code = [{"url": link.url, "official": link.official} for link in paper.code]
+        for index, result in enumerate(entry.model.results):
+            declared = repo.declared.get(result.dataset)
+            if declared is None or result.task not in repo.tasks:
+                continue
+            values, texts, numbers = _result_metrics(entry, index, declared)
+            evaluated_on = result.evaluated_on or paper.published
+            row = {
+                "rank": None,
+                "model": result.model,
+                "paper": row_paper,
+                "metrics": values,
+                "metrics_text": texts,
+                "uses_additional_data": result.uses_additional_data,
+                "evaluated_on": evaluated_on,
+                "code": code,
+                "source": entry.file,
+            }
+            primary = declared.primary
+            value = numbers.get(primary) if primary else None
+            ref = RowRef(entry, index, value, texts.get(primary) if primary else None)
+            scored = Scored(value, evaluated_on, result.model, (entry.id, entry.file, index), (row, ref))
+            groups.setdefault((result.task, result.dataset), []).append(scored)
+
+    boards: list[Board] = []
+    for (task_id, dataset_id) in sorted(groups):
+        scored_rows = groups[(task_id, dataset_id)]
+        task = repo.tasks[task_id].model
+        dataset = repo.datasets[dataset_id].model
+        declared = repo.declared[dataset_id]
+        primary_metric = declared.resolve(declared.primary) if declared.primary else None
+        direction = primary_metric.direction if primary_metric else None
+        rows: list[dict[str, Any]] = []
+        refs: list[RowRef] = []
+        for rank, scored in rank_rows(scored_rows, direction):
+            row, ref = scored.item
+            row["rank"] = rank
+            rows.append(row)
+            refs.append(ref)
+        history = [
+            {
+                "date": s.date,
+                "model": s.model,
+                "paper_id": s.item[1].paper.id,
+                "value": s.item[1].primary_value,
+                "value_text": s.item[1].primary_text,
+            }
+            for s in sota_history(scored_rows, direction)
+        ]
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "task": {"id": task_id, "name": task.name},
+            "dataset": {"id": dataset_id, "name": dataset.name},
+            "metrics": [{"name": m.name, "direction": m.direction, "unit": m.unit} for m in declared.metrics],
+            "primary_metric": declared.primary,
+            "direction": direction,
+            "rows": rows,
+            "sota_history": history,
+        }
+        boards.append(Board(task_id, dataset_id, data, refs))
+    return boards
+
+
+def leaderboard_dicts(repo: Repository) -> list[dict[str, Any]]:
+    """The api/v1 leaderboard objects, sorted by task id then dataset id."""
+    return [board.data for board in build_boards(repo)]

@@ -1,0 +1,98 @@
+"""Ranking a leaderboard's rows and tracing its state-of-the-art history: pure functions over plain values.
+
+The rules (INTERFACES.md, `pwc build`): rows are ordered by the primary metric in its direction;
+equal values share a rank (1, 2, 2, 4) and are ordered by `evaluated_on` (earlier first, a partial
+date counting as its first day), then by model name; rows without a rankable primary value come
+last with rank None. The history lists, in date order, each result strictly better than every
+earlier one; of several results on one date only the best counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from validator.model.inputs import date_sort_key
+
+T = TypeVar("T")
+
+DIRECTIONS = ("higher", "lower")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored(Generic[T]):
+    """One row as the ranking sees it: its primary value, date, model name and a payload."""
+
+    value: float | None  # the primary metric's value; None when the row does not report it
+    date: str  # evaluated_on as written (2019, 2019-09 or 2019-09-26)
+    model: str
+    # Last resort for rows equal in value, date and model (the same model in two papers, or twice
+    # in one file): keeps the order stable from run to run, so the output is byte-identical.
+    tiebreak: tuple[str | int, ...]
+    item: T
+
+    @property
+    def date_key(self) -> str:
+        return date_sort_key(self.date)
+
+
+def rankable(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _sign(direction: str | None) -> float:
+    return -1.0 if direction == "higher" else 1.0
+
+
+def rank_rows(rows: Iterable[Scored[T]], direction: str | None) -> list[tuple[int | None, Scored[T]]]:
+    """The rows in leaderboard order with their ranks (standard competition ranking: 1, 2, 2, 4).
+
+    A metric without a direction cannot rank anything (the metric checks report the dataset), so
+    then every row gets rank None rather than a guess."""
+    can_rank = direction in DIRECTIONS
+    ranked: list[Scored[T]] = []
+    unranked: list[Scored[T]] = []
+    for row in rows:
+        (ranked if can_rank and rankable(row.value) else unranked).append(row)
+    sign = _sign(direction)
+    ranked.sort(key=lambda r: (sign * r.value, r.date_key, r.model, r.tiebreak))  # type: ignore[operator]
+    unranked.sort(key=lambda r: (r.date_key, r.model, r.tiebreak))
+    out: list[tuple[int | None, Scored[T]]] = []
+    previous: float | None = None
+    rank = 0
+    for position, row in enumerate(ranked, 1):
+        if row.value != previous:
+            rank = position
+            previous = row.value
+        out.append((rank, row))
+    out.extend((None, row) for row in unranked)
+    return out
+
+
+def sota_history(rows: Iterable[Scored[T]], direction: str | None) -> list[Scored[T]]:
+    """Each row that beat every earlier one on the primary metric, in date order.
+
+    All rows count (additional data included). Rows on the same date (a partial date counting as
+    its first day) compete among themselves first: only the best of them can enter, ties going to
+    the row that ranks first (model name, then the tiebreak)."""
+    if direction not in DIRECTIONS:
+        return []
+    sign = _sign(direction)
+    candidates = sorted(
+        (r for r in rows if rankable(r.value)),
+        key=lambda r: (r.date_key, sign * r.value, r.model, r.tiebreak),  # type: ignore[operator]
+    )
+    history: list[Scored[T]] = []
+    best: float | None = None
+    current_date: str | None = None
+    for row in candidates:
+        if row.date_key == current_date:
+            continue  # the best of this date came first
+        current_date = row.date_key
+        value = sign * row.value  # type: ignore[operator]
+        if best is None or value < best:
+            history.append(row)
+            best = value
+    return history
