@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import PAPER_PATH, where
 
-from tests.conftest import PAPER_PATH, where
 from validator.checks.links import arxiv_impossible, arxiv_key, parse_code_url
 
 

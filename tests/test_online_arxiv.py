@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from standins import Fault
+from standins.arxiv_api import ArxivStandIn
 
-from tests.standins import Fault
-from tests.standins.arxiv_api import ArxivStandIn
 from validator.online.arxiv import ArxivClient, parse_feed
 from validator.online.cache import AnswerCache
 from validator.online.http import Http

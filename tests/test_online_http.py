@@ -6,9 +6,9 @@ import email.utils
 import time
 
 import pytest
+from standins import Fault, closed_port_url
+from standins.github_repos_api import GithubStandIn
 
-from tests.standins import Fault, closed_port_url
-from tests.standins.github_repos_api import GithubStandIn
 from validator.online.http import Budget, Http, ServiceDown, retry_after
 from validator.online.settings import Settings
 

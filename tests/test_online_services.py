@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from standins import Fault
+from standins.crossref_api import CrossrefStandIn
+from standins.github_repos_api import GithubStandIn
 
-from tests.standins import Fault
-from tests.standins.crossref_api import CrossrefStandIn
-from tests.standins.github_repos_api import GithubStandIn
 from validator.online.cache import AnswerCache
 from validator.online.crossref import CrossrefClient
 from validator.online.github import GithubClient

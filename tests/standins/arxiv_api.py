@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from tests.standins import Answer, Request, StandIn
+from standins import Answer, Request, StandIn
 
 _WELL_FORMED = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"

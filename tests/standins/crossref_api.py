@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from tests.standins import Answer, Request, StandIn
+from standins import Answer, Request, StandIn
 
 
 @dataclass(frozen=True, slots=True)

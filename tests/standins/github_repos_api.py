@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 
-from tests.standins import Answer, Fault, Request, StandIn
+from standins import Answer, Fault, Request, StandIn
 
 REAL_REPOS: dict[str, dict[str, object]] = {
     "google-research/albert": {"full_name": "google-research/ALBERT", "archived": False},
