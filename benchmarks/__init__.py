@@ -1,0 +1,1 @@
+"""Benchmarks: a generator of synthetic repositories at archive scale and the `make bench` harness."""

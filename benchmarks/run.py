@@ -1,0 +1,274 @@
+"""`make bench`: the validator at archive scale, as ratios to the time libyaml takes to parse the files.
+
+For each scale (paper files; `BENCH_SCALES=10000,20000` by default) the harness generates a
+synthetic repository (benchmarks/generate.py), commits it to a scratch git repository, and
+measures, each as a real subprocess, the median of `BENCH_REPEAT` runs (default 3):
+
+* floor: PyYAML's C loader (`yaml.load(data, Loader=yaml.CSafeLoader)`) on every file, read and
+  parsed in one process, timing the loop only (the interpreter's start is not counted, which
+  makes every ratio below conservative: the commands' times include theirs);
+* `pwc validate` cold: an empty cache (`XDG_CACHE_HOME` and the root's `.cache/` fresh);
+* `pwc validate` warm: nothing changed since the previous run;
+* a PR check: five paper files changed (a value edited, a result added), then
+  `pwc validate --changed-since HEAD`, with the cache the previous runs left;
+* `pwc build` cold: an empty cache and a fresh output folder.
+
+Each is printed with its ratio to the floor, its goal and its peak memory (the child's maximum
+resident set size from `wait4`). Exit status 1 when a goal is missed.
+
+Environment: `BENCH_SCALES` (comma-separated paper-file counts), `BENCH_REPEAT`, `BENCH_DIR`
+(where to generate; default a fresh temporary folder, removed afterwards), `BENCH_KEEP=1`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.generate import generate  # noqa: E402
+
+PYTHON = sys.executable
+PWC = [PYTHON, "-m", "validator"]
+
+# name -> (goal as a ratio to the floor)
+GOALS = {
+    "validate cold": 1.0,
+    "validate warm": 0.2,
+    "PR check (5 files)": 0.2,
+    "build cold": 1.5,
+}
+MEMORY_GOAL_MB = 600
+MEMORY_GOAL_RESULTS = 50_000
+
+FLOOR_SCRIPT = r"""
+import os, sys, time, yaml
+root = sys.argv[1]
+files = []
+for d, dirs, names in os.walk(os.path.join(root, "results")):
+    dirs.sort()
+    files += [os.path.join(d, n) for n in sorted(names) if n.endswith(".yaml")]
+start = time.perf_counter()
+for f in files:
+    with open(f, "rb") as fh:
+        yaml.load(fh.read(), Loader=yaml.CSafeLoader)
+print(time.perf_counter() - start)
+"""
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    status: int | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def run_child(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, int, bytes]:
+    """Run `cmd`; its wall time, its own peak RSS in MB (wait4), exit status and stdout."""
+    out = tempfile.TemporaryFile()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out.seek(0)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode, out.read()
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def base_env(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["XDG_CACHE_HOME"] = str(cache)
+    env.pop("PWC_FAST", None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def fresh(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def change_five(root: Path) -> list[str]:
+    """Edit five paper files the way a PR does: one value changed, one result added."""
+    papers = sorted((root / "results" / "papers").rglob("*.yaml"))
+    step = max(1, len(papers) // 5)
+    changed = []
+    for path in papers[::step][:5]:
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        # the last result's block, copied with another model name
+        start = max(i for i, line in enumerate(lines) if line.startswith("  - task: "))
+        block = lines[start:]
+        block = [line.replace("    model: ", "    model: New ", 1) if line.startswith("    model: ") else line
+                 for line in block]
+        path.write_text("\n".join(lines + block) + "\n", encoding="utf-8")
+        changed.append(path.relative_to(root).as_posix())
+    return changed
+
+
+def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Measure], float]:
+    root = fresh(work / f"repo-{papers}")
+    counts = generate(root, papers)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-qm", "base")
+    cache = work / f"cache-{papers}"
+    out_dir = work / f"out-{papers}"
+
+    floor = Measure("floor (libyaml parse)")
+    for _ in range(repeat):
+        elapsed, peak, status, out = run_child([PYTHON, "-c", FLOOR_SCRIPT, str(root)], dict(os.environ))
+        floor.seconds.append(float(out.decode().strip().splitlines()[-1]) if status == 0 else float("nan"))
+        floor.peak_mb = max(floor.peak_mb, peak)
+
+    measures: list[Measure] = []
+    validate = [*PWC, "validate", "--root", str(root), "--format", "json"]
+
+    cold = Measure("validate cold")
+    for _ in range(repeat):
+        fresh(cache)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        elapsed, peak, status, _out = run_child(validate, base_env(cache))
+        cold.seconds.append(elapsed)
+        cold.peak_mb = max(cold.peak_mb, peak)
+        cold.status = status
+    measures.append(cold)
+
+    warm = Measure("validate warm")
+    run_child(validate, base_env(cache))  # fills the cache if the cold runs did not
+    for _ in range(repeat):
+        elapsed, peak, status, _out = run_child(validate, base_env(cache))
+        warm.seconds.append(elapsed)
+        warm.peak_mb = max(warm.peak_mb, peak)
+        warm.status = status
+    measures.append(warm)
+
+    change_five(root)
+    pr = Measure("PR check (5 files)")
+    pr_cmd = [*PWC, "validate", "--root", str(root), "--changed-since", "HEAD", "--format", "json"]
+    for _ in range(repeat):
+        elapsed, peak, status, out = run_child(pr_cmd, base_env(cache))
+        pr.seconds.append(elapsed)
+        pr.peak_mb = max(pr.peak_mb, peak)
+        pr.status = status
+    try:
+        pr.note = f"{json.loads(out)['counts']['files']} files reported"
+    except (ValueError, KeyError):
+        pr.note = out.decode(errors="replace")[-200:]
+    measures.append(pr)
+    git(root, "checkout", "-q", "--", "results")
+
+    build = Measure("build cold")
+    for _ in range(repeat):
+        fresh(cache)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(out_dir, ignore_errors=True)
+        elapsed, peak, status, out = run_child(
+            [*PWC, "build", "--root", str(root), "--out", str(out_dir)], base_env(cache)
+        )
+        build.seconds.append(elapsed)
+        build.peak_mb = max(build.peak_mb, peak)
+        build.status = status
+    if build.status != 0:
+        build.note = out.decode(errors="replace")[-300:]
+    measures.append(build)
+    return counts, measures, floor.median
+
+
+def main() -> int:
+    scales = [int(s) for s in os.environ.get("BENCH_SCALES", "10000,20000").split(",") if s.strip()]
+    repeat = int(os.environ.get("BENCH_REPEAT", "3"))
+    given = os.environ.get("BENCH_DIR")
+    work = Path(given) if given else Path(tempfile.mkdtemp(prefix="pwc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"pwc benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {repeat}, in {work}")
+    ok = True
+    summary = []
+    try:
+        for papers in scales:
+            counts, measures, floor = measure_scale(work, papers, repeat)
+            print()
+            print(
+                f"== {counts['papers']:,} paper files, {counts['results']:,} results, "
+                f"{counts['bytes'] / 1e6:.1f} MB; floor (libyaml parse): {floor:.2f} s"
+            )
+            print(f"   {'':22} {'seconds':>8} {'ratio':>7} {'goal':>6} {'peak MB':>8}  ")
+            for m in measures:
+                ratio = m.median / floor
+                goal = GOALS[m.name]
+                passed = ratio <= goal and m.status in (0, 1)
+                ok &= passed
+                runs = ", ".join(f"{s:.2f}" for s in m.seconds)
+                print(
+                    f"   {m.name:22} {m.median:8.2f} {ratio:6.2f}x {goal:5.1f}x {m.peak_mb:8.0f}  "
+                    f"{'ok' if passed else 'MISSED'}  (runs {runs}; exit {m.status}) {m.note}".rstrip()
+                )
+            peak = max(m.peak_mb for m in measures)
+            summary.append((counts["results"], peak, {m.name: m.median for m in measures}, floor))
+        if summary:
+            print()
+            _memory_summary(summary)
+            ok &= _memory_ok(summary)
+    finally:
+        if not given and os.environ.get("BENCH_KEEP") != "1":
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print("all goals met" if ok else "some goals MISSED")
+    return 0 if ok else 1
+
+
+def _fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least-squares line through (x, y) points: (slope, intercept)."""
+    if len(points) == 1:
+        x, y = points[0]
+        return y / x, 0.0
+    mx = statistics.fmean(p[0] for p in points)
+    my = statistics.fmean(p[1] for p in points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+    return slope, my - slope * mx
+
+
+def _memory_summary(summary: list[tuple[int, float, dict[str, float], float]]) -> None:
+    slope, intercept = _fit([(r, p) for r, p, _, _ in summary])
+    at_goal = intercept + slope * MEMORY_GOAL_RESULTS
+    print(
+        f"peak memory: {intercept:.0f} MB + {slope * 1000:.2f} MB per 1,000 results; "
+        f"{at_goal:.0f} MB at {MEMORY_GOAL_RESULTS:,} results (goal {MEMORY_GOAL_MB} MB), "
+        f"{intercept + slope * 1_000_000:,.0f} MB projected at 1,000,000"
+    )
+    for name in GOALS:
+        t_slope, t_icpt = _fit([(r, times[name]) for r, _, times, _ in summary])
+        print(f"projected at 1,000,000 results: {name:22} {t_icpt + t_slope * 1_000_000:7.1f} s")
+    f_slope, f_icpt = _fit([(r, f) for r, _, _, f in summary])
+    print(f"projected at 1,000,000 results: {'floor':22} {f_icpt + f_slope * 1_000_000:7.1f} s")
+
+
+def _memory_ok(summary: list[tuple[int, float, dict[str, float], float]]) -> bool:
+    slope, intercept = _fit([(r, p) for r, p, _, _ in summary])
+    return intercept + slope * MEMORY_GOAL_RESULTS <= MEMORY_GOAL_MB
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
