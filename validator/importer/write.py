@@ -1,0 +1,166 @@
+"""Write an import plan into a repository: new files whole, additions to existing files without
+dropping what they hold (paper results are appended as text; a dataset gains tasks and metrics)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from validator.importer import emit
+from validator.importer.convert import Plan
+from validator.load.repository import Repository
+
+TASK_SCHEMA = "../../schemas/task.schema.json"
+DATASET_SCHEMA = "../../schemas/dataset.schema.json"
+PAPER_SCHEMA = "../../../schemas/paper.schema.json"
+
+
+def _write(path: Path, text: str) -> None:
+    """Atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _clean_result(result: dict) -> dict:
+    return {k: v for k, v in result.items() if not k.startswith("_")}
+
+
+def task_text(data: dict) -> str:
+    data = dict(data)
+    if "description" in data:
+        data["description"] = emit.Block(data["description"])
+    if "synonyms" in data:
+        data["synonyms"] = emit.Flow(data["synonyms"])
+    return emit.document(data, TASK_SCHEMA)
+
+
+def dataset_text(data: dict) -> str:
+    data = dict(data)
+    if "description" in data:
+        data["description"] = emit.Block(data["description"])
+    data["tasks"] = emit.Flow(list(data["tasks"]))
+    data["metrics"] = [_metric(m) for m in data["metrics"]]
+    return emit.document(data, DATASET_SCHEMA)
+
+
+def _metric(m: dict) -> dict:
+    m = dict(m)
+    if "range" in m and isinstance(m["range"], list):
+        m["range"] = emit.Flow(m["range"])
+    return m
+
+
+def paper_text(data: dict) -> str:
+    paper = dict(data["paper"])
+    if "authors" in paper:
+        paper["authors"] = emit.Flow(paper["authors"])
+    if "abstract" in paper:
+        paper["abstract"] = emit.Block(paper["abstract"])
+    if "published" in paper:
+        paper["published"] = _date(paper["published"])
+    results = [_clean_result(r) for r in data["results"]]
+    return emit.document({"paper": paper, "results": results}, PAPER_SCHEMA)
+
+
+def _date(text: str) -> emit.Num | str:
+    # A full date is a YAML date and a year a YAML int; `2019-09` must be quoted to stay a string.
+    return emit.Num(text) if len(text) in (4, 10) else emit.Num(emit.quoted(text))
+
+
+def apply(plan: Plan, root: Path, repo: Repository) -> None:
+    report = plan.report
+    for tid, data in sorted(plan.tasks.items()):
+        rel = f"results/tasks/{tid}.yaml"
+        if (root / rel).exists():
+            report.structure(f"{rel} exists but could not be read as a task; left as it is")
+            continue
+        _write(root / rel, task_text(data))
+        report.created.append(rel)
+    for did, data in sorted(plan.datasets.items()):
+        rel = f"results/datasets/{did}.yaml"
+        if (root / rel).exists():
+            report.structure(f"{rel} exists but could not be read as a dataset; left as it is")
+            continue
+        _write(root / rel, dataset_text(data))
+        report.created.append(rel)
+    for did, add in sorted(plan.dataset_updates.items()):
+        entry = repo.datasets[did]
+        _write(root / entry.file, _updated_dataset(root / entry.file, entry.doc, add))
+        report.updated.append(entry.file)
+    for rel, data in sorted(plan.papers.items()):
+        if not data["results"]:
+            continue
+        _write(root / rel, paper_text(data))
+        report.created.append(rel)
+    by_file = {p.file: p for p in repo.papers}
+    for rel, results in sorted(plan.paper_additions.items()):
+        if not results:
+            continue
+        entry = by_file[rel]
+        _write(root / rel, _appended_paper(root / rel, entry.doc, [_clean_result(r) for r in results]))
+        report.updated.append(rel)
+
+
+def _leading_comments(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            out.append(line)
+        else:
+            break
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _updated_dataset(path: Path, doc, add: dict) -> str:
+    """The dataset re-written from its own data (numbers as written) plus the new tasks and metrics;
+    the leading comment block is kept."""
+    text = path.read_text(encoding="utf-8")
+    data = emit.from_doc(doc.data, doc.raw)
+    assert isinstance(data, dict)
+    tasks = data.get("tasks")
+    items = list(tasks.value) if isinstance(tasks, emit.Flow) else list(tasks or [])
+    data["tasks"] = emit.Flow(items + [t for t in add["tasks"] if t not in items])
+    metrics = data.get("metrics")
+    metrics = list(metrics.value) if isinstance(metrics, emit.Flow) else list(metrics or [])
+    data["metrics"] = metrics + [_metric(m) for m in add["metrics"]]
+    if "description" in data and isinstance(data["description"], str):
+        data["description"] = emit.Block(data["description"])
+    body = "\n".join(emit.lines(data)) + "\n"
+    head = _leading_comments(text)
+    if "yaml-language-server" not in head:
+        head = f"# yaml-language-server: $schema={DATASET_SCHEMA}\n" + head
+    return head + body
+
+
+def _appended_paper(path: Path, doc, results: list[dict]) -> str:
+    """The paper file with new results appended under `results:` as text when the list is a block
+    list at the end of the file (the usual layout); otherwise re-written from its data."""
+    text = path.read_text(encoding="utf-8")
+    data = doc.data
+    keys = list(data) if isinstance(data, dict) else []
+    existing = data.get("results") if isinstance(data, dict) else None
+    lines = text.split("\n")
+    if keys and keys[-1] == "results" and isinstance(existing, list) and existing:
+        line_no, col = doc.pos.get(("results", 0), (0, 0))
+        line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+        dash = line.find("-")
+        if 0 <= dash < col - 1 and line[:dash].strip() == "" and line[dash + 1 : col - 1].strip() == "":
+            if not text.endswith("\n"):
+                text += "\n"
+            return text + emit.result_items(results, dash)
+    merged = emit.from_doc(data, doc.raw)
+    assert isinstance(merged, dict)
+    old = merged.get("results")
+    old_items = list(old.value) if isinstance(old, emit.Flow) else list(old or [])
+    merged["results"] = old_items + results
+    return _leading_comments(text) + "\n".join(emit.lines(merged)) + "\n"
