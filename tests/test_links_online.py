@@ -221,3 +221,13 @@ def test_progress_is_drawn_on_a_terminal_only():
         progress.close()
     assert "1/3 done, 2 left" in terminal.getvalue() and "3/3 done, 0 left" in terminal.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_with_a_token_repositories_are_asked_in_one_graphql_request(services, monkeypatch, tmp_path, capsys):
+    arxiv, crossref, github = services
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    root = write_repo(tmp_path / "repo", FILES, base=False)
+    code, problems = validate(root, capsys=capsys)
+    assert [(r.method, r.path) for r in github.requests] == [("POST", "/graphql")]
+    assert where(problems, "code-repo-not-found") == [(BERT, 8, "warning")]
+    assert where(problems, "code-repo-archived") == [(BERT, 9, "warning")]

@@ -77,9 +77,10 @@ def test_github_found_archived_and_missing(tmp_path, github):
     assert not answers["nobody/nothing"].found
 
 
-def test_github_token_is_sent_when_set(tmp_path, github):
-    github_client(tmp_path, github, token="t0ken").lookup(["google-research/bert"])
-    assert github.requests[0].headers["Authorization"] == "Bearer t0ken"
+def test_github_without_a_token_asks_rest_per_repository(tmp_path, github):
+    github_client(tmp_path, github).lookup(["google-research/bert", "google-research/albert"])
+    assert [r.path for r in github.requests] == ["/repos/google-research/bert", "/repos/google-research/albert"]
+    assert "Authorization" not in github.requests[0].headers
     assert github.requests[0].headers["Accept"] == "application/vnd.github+json"
 
 
@@ -89,3 +90,22 @@ def test_github_rate_limit_stops_the_client_after_one_request(tmp_path, github):
     assert c.lookup(["google-research/bert", "google-research/albert"]) == {}
     assert len(github.requests) == 1
     assert "rate limit" in (c.failure or "")
+
+
+def test_github_with_a_token_asks_graphql_fifty_at_a_time(tmp_path, github):
+    keys = ["google-research/albert", "example-org/retired-project", "nobody/nothing"]
+    keys += [f"nobody/missing-{i}" for i in range(60)]
+    answers = github_client(tmp_path, github, token="t0ken").lookup(keys)
+    assert [(r.method, r.path) for r in github.requests] == [("POST", "/graphql"), ("POST", "/graphql")]
+    assert github.requests[0].headers["Authorization"] == "Bearer t0ken"
+    assert answers["google-research/albert"].found
+    assert answers["google-research/albert"].full_name == "google-research/ALBERT"
+    assert answers["example-org/retired-project"].archived
+    assert not answers["nobody/nothing"].found and not answers["nobody/missing-59"].found
+
+
+def test_github_graphql_refused_token_is_one_failure(tmp_path, github):
+    github.fail(Fault(401, {"Content-Type": "application/json"}, b'{"message": "Bad credentials"}'))
+    c = github_client(tmp_path, github, token="wrong")
+    assert c.lookup(["google-research/albert", "google-research/bert"]) == {}
+    assert "GITHUB_TOKEN" in (c.failure or "") and len(github.requests) == 1
