@@ -15,9 +15,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from validator.checks.metrics import Row, results_index
+from validator.checks.metrics import Row, results_index, suggest_metric
 from validator.checks.registry import Code, code, repository_check
-from validator.checks.schema import suggest
 from validator.load.repository import Repository
 from validator.model.inputs import F1Of, LessOrEqual
 from validator.report.problem import Problem
@@ -163,7 +162,7 @@ def check_constraint_declarations(repo: Repository) -> Iterator[Problem]:
             for name, sub in kind.names(spec):
                 if declared.resolve(name) is not None:
                     continue
-                best = suggest(name, declared.lookup)
+                best = suggest_metric(name, declared.lookup)
                 best_name = declared.lookup[best].name if best else None
                 yield CONSTRAINT_UNKNOWN_METRIC(
                     ds.file,

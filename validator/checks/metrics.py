@@ -17,10 +17,11 @@ values in the nineties, or 92.5 among values below one.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from validator.checks.registry import code, repository_check
@@ -269,6 +270,27 @@ def _build_index(repo: Repository) -> Index:
     return Index(rows, dict(boards))
 
 
+def suggest_metric(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest metric name: by spelling (`suggest`), else the longest candidate whose words
+    appear in `word` in order (`F1 score` -> `F1`, `Test Accuracy (%)` -> `Accuracy`)."""
+    pool = list(candidates)
+    best = suggest(word, pool)
+    if best is not None:
+        return best
+    tokens = _TOKEN.findall(word.casefold())
+    found: str | None = None
+    for candidate in pool:
+        words = _TOKEN.findall(candidate.casefold())
+        n = len(words)
+        if n and any(tokens[i : i + n] == words for i in range(len(tokens) - n + 1)):
+            if found is None or len(candidate) > len(found):
+                found = candidate
+    return found
+
+
+_TOKEN = re.compile(r"[a-z0-9@]+")
+
+
 # --------------------------------------------------------------------------------------------
 # Declarations: datasets and the catalogue
 
@@ -325,7 +347,7 @@ def check_dataset_metrics(repo: Repository) -> Iterator[Problem]:
                     seen[folded] = (i, decl.name)
             metric = declared.metrics[i]
             if decl.kind is not None and decl.kind not in kinds:
-                best = suggest(decl.kind, kind_names)
+                best = suggest_metric(decl.kind, kind_names)
                 yield UNKNOWN_METRIC_KIND(
                     ds.file,
                     doc.at(("metrics", i, "kind")),
@@ -334,7 +356,7 @@ def check_dataset_metrics(repo: Repository) -> Iterator[Problem]:
                     f"write kind: {best}" if best else "give direction (and unit, range) in the dataset file",
                 )
             elif metric.direction is None:
-                best = suggest(decl.name, kind_names)
+                best = suggest_metric(decl.name, kind_names)
                 yield METRIC_WITHOUT_DIRECTION(
                     ds.file,
                     doc.at(("metrics", i)),
@@ -348,7 +370,7 @@ def check_dataset_metrics(repo: Repository) -> Iterator[Problem]:
         primary = ds.model.primary_metric
         if primary is not None and declared.resolve(primary) is None:
             names = [m.name for m in declared.metrics]
-            best = suggest(primary, declared.lookup)
+            best = suggest_metric(primary, declared.lookup)
             best_name = declared.lookup[best].name if best else None
             yield UNKNOWN_PRIMARY_METRIC(
                 ds.file,
@@ -406,7 +428,7 @@ def _unknown_metric(
     row: Row, name: str, declared: DeclaredMetrics, kinds: dict, repo: Repository
 ) -> Problem:
     ds_id = row.result.dataset
-    best = suggest(name, declared.lookup)
+    best = suggest_metric(name, declared.lookup)
     best_name = declared.lookup[best].name if best else None
     message = f"metric {name!r} is not declared by dataset {ds_id}"
     if best_name:
