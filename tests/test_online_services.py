@@ -51,6 +51,21 @@ def test_crossref_found_missing_and_registered_elsewhere(tmp_path, crossref):
     assert not answers["10.1234/does-not-exist"].found
     elsewhere = answers["10.48550/arxiv.1909.11942"]
     assert elsewhere.found and elsewhere.title is None and "DataCite" in (elsewhere.note or "")
+    # One filtered request for all three, then the two it did not hold, each confirmed on its own.
+    assert crossref.requests[0].path == "/works"
+    assert crossref.requests[0].query["filter"] == [
+        "doi:10.18653/v1/n19-1423,doi:10.1234/does-not-exist,doi:10.48550/arxiv.1909.11942"]
+    assert [r.path for r in crossref.requests[1:]] == [
+        "/works/10.1234/does-not-exist", "/works/10.1234/does-not-exist/agency",
+        "/works/10.48550/arxiv.1909.11942", "/works/10.48550/arxiv.1909.11942/agency"]
+
+
+def test_crossref_many_dois_in_few_requests(tmp_path, crossref):
+    dois = ["10.18653/v1/n19-1423", "10.1162/neco.1997.9.8.1735"]
+    answers = crossref_client(tmp_path, crossref).lookup(dois)
+    assert len(crossref.requests) == 1
+    assert answers["10.1162/neco.1997.9.8.1735"].dates == ("1997-11-01",)
+    assert answers["10.1162/neco.1997.9.8.1735"].authors == ("Sepp Hochreiter", "Jürgen Schmidhuber")
 
 
 def test_crossref_second_run_asks_nothing(tmp_path, crossref):

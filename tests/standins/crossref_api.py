@@ -1,4 +1,4 @@
-"""A stand-in for Crossref's REST API (`/works/{doi}` and `/works/{doi}/agency`) in its real JSON format.
+"""A stand-in for Crossref's REST API (`/works?filter=doi:...`, `/works/{doi}`, `/works/{doi}/agency`) in its JSON.
 
 Like Crossref: DOIs are matched without regard to case; an unknown DOI is a 404 with the plain
 text body `Resource not found.`; `/agency` names the registration agency of any registered DOI,
@@ -50,7 +50,38 @@ class CrossrefStandIn(StandIn):
     def url(self) -> str:
         return f"{self.base}/works"
 
+    def _message(self, doi: str, work: Work) -> dict[str, object]:
+        parts = [list(work.issued)]
+        return {
+            "DOI": doi,
+            "type": work.kind,
+            "title": [work.title],
+            "author": [{"given": g, "family": f, "sequence": "first" if i == 0 else "additional", "affiliation": []}
+                       for i, (g, f) in enumerate(work.authors)],
+            "issued": {"date-parts": parts},
+            "published": {"date-parts": parts},
+            "created": {"date-parts": [[2019, 6, 21]], "date-time": "2019-06-21T12:00:00Z", "timestamp": 1561118400000},
+            "publisher": "Association for Computational Linguistics",
+            "URL": f"https://doi.org/{doi}",
+        }
+
+    def filtered(self, request: Request) -> Answer:
+        """`/works?filter=doi:A,doi:B&rows=N`: the works Crossref holds among those DOIs."""
+        wanted = [f.removeprefix("doi:") for f in request.query["filter"][0].split(",")]
+        if not all(f.startswith("doi:") for f in request.query["filter"][0].split(",")):
+            return 400, _JSON, json.dumps({"status": "failed", "message-type": "validation-failure"}).encode()
+        rows = int(request.query.get("rows", ["20"])[0])
+        # Crossref gives back each DOI as registered (here: upper case), not as asked.
+        items = [self._message(d.upper(), self.works[d.lower()]) for d in wanted if d.lower() in self.works]
+        message = {"facets": {}, "total-results": len(items), "items": items[:rows], "items-per-page": rows,
+                   "query": {"start-index": 0, "search-terms": None}}
+        return 200, _JSON, json.dumps(
+            {"status": "ok", "message-type": "work-list", "message-version": "1.0.0", "message": message}
+        ).encode()
+
     def answer(self, request: Request) -> Answer:
+        if request.path == "/works" and "filter" in request.query:
+            return self.filtered(request)
         if not request.path.startswith("/works/"):
             return 404, {"Content-Type": "text/plain"}, b"Resource not found."
         doi = request.path.removeprefix("/works/")
@@ -67,19 +98,7 @@ class CrossrefStandIn(StandIn):
             ).encode()
         if work is None:
             return 404, {"Content-Type": "text/plain"}, b"Resource not found."
-        parts = [list(work.issued)]
-        message = {
-            "DOI": doi,
-            "type": work.kind,
-            "title": [work.title],
-            "author": [{"given": g, "family": f, "sequence": "first" if i == 0 else "additional", "affiliation": []}
-                       for i, (g, f) in enumerate(work.authors)],
-            "issued": {"date-parts": parts},
-            "published": {"date-parts": parts},
-            "created": {"date-parts": [[2019, 6, 21]], "date-time": "2019-06-21T12:00:00Z", "timestamp": 1561118400000},
-            "publisher": "Association for Computational Linguistics",
-            "URL": f"https://doi.org/{doi}",
-        }
+        message = self._message(doi, work)
         return 200, _JSON, json.dumps(
             {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": message}
         ).encode()

@@ -1,7 +1,9 @@
-"""The Crossref client: a DOI's title and dates from `GET {PWC_DOI_API_URL}/{doi}`.
+"""The Crossref client: DOIs' titles and dates, twenty DOIs per request.
 
-Crossref answers 200 with `{"message": {"title": [...], "issued": {"date-parts": [[y, m, d]]}}}`
-or 404 for a DOI it does not hold. A 404 does not prove the DOI does not exist: DataCite,
+Crossref's `GET {PWC_DOI_API_URL}?filter=doi:A,doi:B&rows=2` answers a list of the works it
+holds (a filter repeated means "or"); `GET {PWC_DOI_API_URL}/{doi}` answers one work,
+`{"message": {"title": [...], "issued": {"date-parts": [[y, m, d]]}}}`, or 404 for a DOI it
+does not hold. DOIs missing from a batch are asked one by one. A 404 does not prove the DOI does not exist: DataCite,
 mEDRA and others register DOIs too (arXiv's own 10.48550 DOIs are DataCite's). So a 404 is
 followed by `GET {doi}/agency`, which Crossref answers for any registered DOI; only when that
 is 404 too is the DOI called missing.
@@ -19,6 +21,8 @@ from validator.online.cache import AnswerCache
 from validator.online.client import Client
 from validator.online.http import Http, Response
 
+# DOIs per filtered request; twenty keep the URL well under any server's limit.
+BATCH = 20
 _DATE_FIELDS = ("issued", "published", "published-print", "published-online")
 
 
@@ -39,6 +43,24 @@ def parse_work(body: bytes) -> PaperAnswer:
     message = data.get("message") if isinstance(data, dict) else None
     if not isinstance(message, dict):
         raise ValueError("no 'message' object")
+    return _work(message)
+
+
+def parse_work_list(body: bytes) -> dict[str, PaperAnswer]:
+    """A Crossref `/works?filter=...` answer: lowercase DOI -> found paper; ValueError when malformed."""
+    data = json.loads(body)
+    message = data.get("message") if isinstance(data, dict) else None
+    items = message.get("items") if isinstance(message, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("no 'message.items' list")
+    return {
+        item["DOI"].lower(): _work(item)
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("DOI"), str)
+    }
+
+
+def _work(message: dict[str, Any]) -> PaperAnswer:
     titles = message.get("title")
     title = titles[0] if isinstance(titles, list) and titles and isinstance(titles[0], str) else None
     dates = tuple(dict.fromkeys(d for f in _DATE_FIELDS if (d := _date(message.get(f)))))
@@ -69,6 +91,31 @@ class CrossrefClient(Client[PaperAnswer]):
         return response
 
     def _ask(self, keys: list[str]) -> Iterator[tuple[str, PaperAnswer]]:
+        # A comma would split the filter; such DOIs (rare) are asked on their own.
+        one_by_one = [k for k in keys if "," in k]
+        batchable = [k for k in keys if "," not in k]
+        for start in range(0, len(batchable), BATCH):
+            batch = batchable[start : start + BATCH]
+            if len(batch) == 1:
+                one_by_one.extend(batch)
+                continue
+            query = urllib.parse.urlencode({"filter": ",".join(f"doi:{d}" for d in batch), "rows": len(batch)})
+            response = self.http.request(self.service, f"{self.settings.doi_url}?{query}")
+            if response.status != 200:
+                one_by_one.extend(batch)  # the filter was refused: ask each DOI instead
+                continue
+            try:
+                found = parse_work_list(response.body)
+            except ValueError as exc:
+                raise self.http.give_up(self.service, f"malformed answer: {exc}") from None
+            for doi in batch:
+                if doi in found:
+                    yield doi, found[doi]
+                else:
+                    one_by_one.append(doi)
+        yield from self._ask_each(one_by_one)
+
+    def _ask_each(self, keys: list[str]) -> Iterator[tuple[str, PaperAnswer]]:
         for doi in keys:
             path = urllib.parse.quote(doi, safe="/:()")
             response = self._get(path)
