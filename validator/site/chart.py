@@ -1,0 +1,255 @@
+"""The state-of-the-art-over-time chart of a leaderboard, drawn as inline SVG at build time.
+
+Every ranked result is a point (x: the date it was evaluated on, y: its primary-metric value),
+each titled with its model name and value; the running best (`sota_history`) is a step line.
+The SVG carries classes only (no inline styles), so the site's stylesheet colours it and a
+strict Content-Security-Policy needs no exception. Contributor text is escaped here because
+the SVG is handed to the templates as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+# The drawing's own coordinate system; the stylesheet scales it to the column's width.
+WIDTH = 640
+HEIGHT = 320
+LEFT, RIGHT, TOP, BOTTOM = 72, 20, 16, 52
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One ranked result on the chart."""
+
+    day: int  # proleptic ordinal of the evaluation date
+    value: float
+    model: str
+    value_text: str
+    date: str
+    best: bool
+    extra: bool
+
+
+def parse_day(value: Any) -> int | None:
+    """A (partial) ISO date as an ordinal day; a partial date counts as its first day."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) == 4:
+        text += "-01-01"
+    elif len(text) == 7:
+        text += "-01"
+    try:
+        return _dt.date.fromisoformat(text[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def metric_number(value: Any) -> float | None:
+    """A metric value as a float: a number, or the `value` of `{value, error}`."""
+    if isinstance(value, Mapping):
+        value = value.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def format_number(value: Any) -> str:
+    """Fallback text for a value when the data carries no `metrics_text` (shortest round-trip form)."""
+    if isinstance(value, Mapping):
+        main, error = value.get("value"), value.get("error")
+        return f"{format_number(main)} ± {format_number(error)}" if error is not None else format_number(main)
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def chart_points(leaderboard: Mapping[str, Any]) -> list[Point]:
+    """The ranked rows of a leaderboard that can be placed on the chart, in row order."""
+    primary = leaderboard.get("primary_metric")
+    history = leaderboard.get("sota_history") or []
+    best_keys = {
+        (h.get("model"), h.get("paper_id"), h.get("date")) for h in history if isinstance(h, Mapping)
+    }
+    points: list[Point] = []
+    for row in leaderboard.get("rows") or []:
+        if not isinstance(row, Mapping) or row.get("rank") is None:
+            continue
+        value = metric_number((row.get("metrics") or {}).get(primary))
+        day = parse_day(row.get("evaluated_on"))
+        if value is None or day is None:
+            continue
+        text = (row.get("metrics_text") or {}).get(primary)
+        model = str(row.get("model") or "")
+        paper_id = (row.get("paper") or {}).get("id")
+        points.append(
+            Point(
+                day=day,
+                value=value,
+                model=model,
+                value_text=str(text) if text is not None else format_number(value),
+                date=str(row.get("evaluated_on")),
+                best=(row.get("model"), paper_id, row.get("evaluated_on")) in best_keys,
+                extra=bool(row.get("uses_additional_data")),
+            )
+        )
+    return points
+
+
+def nice_step(span: float, target: int) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target` intervals."""
+    raw = span / max(target, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def _value_ticks(low: float, high: float) -> tuple[float, float, list[float], int]:
+    """The y range widened to round ticks, the ticks, and the decimals their labels need."""
+    if high == low:
+        pad = abs(high) * 0.05 or 1.0
+        low, high = low - pad, high + pad
+    step = nice_step(high - low, 4)
+    start = math.floor(low / step) * step
+    end = math.ceil(high / step) * step
+    count = round((end - start) / step)
+    ticks = [start + i * step for i in range(count + 1)]
+    decimals = 0  # as many as the step needs: 0.25 needs two, 5 needs none
+    while decimals < 8 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
+        decimals += 1
+    return start, end, ticks, decimals
+
+
+def _date_ticks(first: int, last: int) -> list[tuple[int, str]]:
+    """Ticks on 1 January (every year or every few years), or on month starts for short spans."""
+    start, end = _dt.date.fromordinal(first), _dt.date.fromordinal(last)
+    years = end.year - start.year
+    ticks: list[tuple[int, str]] = []
+    if years >= 2:
+        every = max(1, math.ceil((years + 1) / 7))
+        for year in range(start.year + 1, end.year + 1):
+            if year % every == 0:
+                ticks.append((_dt.date(year, 1, 1).toordinal(), str(year)))
+        return ticks
+    months = (end.year - start.year) * 12 + end.month - start.month
+    every = max(1, math.ceil((months + 1) / 6))
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        day = _dt.date(year, month, 1).toordinal()
+        if first <= day <= last and (month - 1) % every == 0:
+            ticks.append((day, f"{year}-{month:02d}"))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return ticks
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
+    """The chart as an `<svg>` element, or an empty string when no result can be placed."""
+    points = chart_points(leaderboard)
+    if not points:
+        return Markup("")
+    history: Sequence[Any] = leaderboard.get("sota_history") or []
+    primary = str(leaderboard.get("primary_metric") or "")
+    direction = ""
+    unit = ""
+    for metric in leaderboard.get("metrics") or []:
+        if isinstance(metric, Mapping) and metric.get("name") == primary:
+            direction = str(metric.get("direction") or "")
+            unit = str(metric.get("unit") or "")
+
+    first_day = min(p.day for p in points)
+    last_day = max(p.day for p in points)
+    if first_day == last_day:
+        first_day, last_day = first_day - 182, last_day + 182
+    else:
+        pad = max(15, (last_day - first_day) // 30)
+        first_day, last_day = first_day - pad, last_day + pad
+    low, high, y_ticks, decimals = _value_ticks(min(p.value for p in points), max(p.value for p in points))
+
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+
+    def sx(day: float) -> float:
+        return LEFT + (day - first_day) / (last_day - first_day) * plot_w
+
+    def sy(value: float) -> float:
+        return TOP + (high - value) / (high - low) * plot_h
+
+    out: list[str] = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'role="img" aria-labelledby="chart-caption" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    # Grid and value axis.
+    out.append('<g class="grid">')
+    for tick in y_ticks:
+        y = _fmt(sy(tick))
+        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
+    out.append("</g>")
+    out.append('<g class="axis y-axis">')
+    for tick in y_ticks:
+        y = _fmt(sy(tick))
+        out.append(f'<text x="{LEFT - 8}" y="{y}" dy="0.32em" text-anchor="end">{tick:.{decimals}f}</text>')
+    label = primary + (f" ({unit})" if unit and unit != "none" else "")
+    label += {"higher": " ↑ higher is better", "lower": " ↓ lower is better"}.get(direction, "")
+    out.append(
+        f'<text class="axis-label" transform="translate(16 {TOP + plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle">{escape(label)}</text>'
+    )
+    out.append("</g>")
+    # Date axis.
+    out.append('<g class="axis x-axis">')
+    base = TOP + plot_h
+    out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>')
+    for day, text in _date_ticks(first_day, last_day):
+        x = _fmt(sx(day))
+        out.append(f'<line x1="{x}" x2="{x}" y1="{base}" y2="{base + 5}"/>')
+        out.append(f'<text x="{x}" y="{base + 20}" text-anchor="middle">{text}</text>')
+    out.append(
+        f'<text class="axis-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
+        "Date evaluated</text>"
+    )
+    out.append("</g>")
+    # The running best: a step that holds each record until the next one, up to the last result.
+    steps = [
+        (parse_day(h.get("date")), metric_number(h.get("value")))
+        for h in history
+        if isinstance(h, Mapping)
+    ]
+    steps = [(d, v) for d, v in steps if d is not None and v is not None]
+    if steps:
+        steps.sort(key=lambda s: s[0])
+        end_day = max(max(p.day for p in points), steps[-1][0])
+        path = [f"M{_fmt(sx(steps[0][0]))} {_fmt(sy(steps[0][1]))}"]
+        for day, value in steps[1:]:
+            path.append(f"H{_fmt(sx(day))}V{_fmt(sy(value))}")
+        path.append(f"H{_fmt(sx(end_day))}")
+        out.append(f'<path class="sota-line" d="{"".join(path)}"/>')
+    # Every ranked result; records drawn last so they sit on top.
+    out.append('<g class="points">')
+    for point in sorted(points, key=lambda p: p.best):
+        classes = "pt" + (" best" if point.best else "") + (" extra" if point.extra else "")
+        note = " (state of the art)" if point.best else ""
+        note += " (extra training data)" if point.extra else ""
+        out.append(
+            f'<circle class="{classes}" cx="{_fmt(sx(point.day))}" cy="{_fmt(sy(point.value))}" r="5">'
+            f"<title>{escape(point.model)}: {escape(point.value_text)} ({escape(point.date)}){note}</title>"
+            "</circle>"
+        )
+    out.append("</g></svg>")
+    return Markup("".join(out))

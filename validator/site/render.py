@@ -1,0 +1,573 @@
+"""Render the static site (HTML, CSS, the search index) from the export's data into a build tree.
+
+Rendering only reads the data that `validator.export.api.build_api` produces (the same that the
+JSON API publishes), so the site can never show something the API does not. Every page links
+relatively (`../../`), so the tree works from any static host under any sub-path; page paths are
+derived from ids only, so they stay stable across builds. Templates autoescape: contributor text
+is always text. The output is deterministic: the same data gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import defaultdict
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Template
+
+from validator.site.chart import format_number, sota_chart
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+# Ids become path segments; anything that is not a slug gets no page (the validator rejects
+# such ids, this is a second line of defence against writing outside the tree).
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+# An external link must be a plain https URL without spaces or control characters.
+HTTPS_RE = re.compile(r"^https://[^\s/$.?#][^\s\x00-\x1f\x7f]*$")
+
+NOTABLE = 12  # leaderboards on the home page
+RECENT = 15  # state-of-the-art changes on the home page
+PAPERS_ON_INDEX = 200  # newest papers on papers/; the rest by year
+DEFAULT_AREA = "Miscellaneous"
+ARROWS = {"higher": "↑", "lower": "↓"}
+
+
+def https(url: Any) -> str | None:
+    """The URL when it is a well-formed https URL, else None (then no href is written)."""
+    if isinstance(url, str) and len(url) <= 2000 and HTTPS_RE.match(url):
+        return url
+    return None
+
+
+def paragraphs(text: Any) -> list[str]:
+    """Plain-text paragraphs of a description (split on blank lines; shown as text, never markup)."""
+    if not isinstance(text, str):
+        return []
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def is_slug(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= 120 and SLUG_RE.match(value) is not None
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """One environment, templates compiled once per process."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=ChainableUndefined,  # a missing optional field renders as nothing
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["https"] = https
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def _get(data: Any, key: str, default: Any = None) -> Any:
+    """A field of a mapping or an object; absent and None both give the default."""
+    if isinstance(data, Mapping):
+        value = data.get(key)
+    else:
+        value = getattr(data, key, None)
+    return default if value is None else value
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _date_key(value: Any) -> str:
+    """A partial date sorts as its first day; a missing one sorts first."""
+    if not isinstance(value, str):
+        return ""
+    if len(value) == 4:
+        return value + "-01-01"
+    if len(value) == 7:
+        return value + "-01"
+    return value
+
+
+def _value_text(metrics_text: Any, metrics: Any, name: str) -> str:
+    """A metric's value as written in the data, falling back to the number's shortest form."""
+    if isinstance(metrics_text, Mapping) and metrics_text.get(name) is not None:
+        return str(metrics_text[name])
+    if isinstance(metrics, Mapping) and name in metrics:
+        return format_number(metrics[name])
+    return ""
+
+
+class _Writer:
+    """Writes pages under the output tree, creating folders once."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.made: set[str] = set()
+        self.pages = 0
+
+    def _path(self, rel: str) -> str:
+        path = os.path.join(self.out_dir, rel)
+        folder = os.path.dirname(path)
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+        return path
+
+    def write(self, rel: str, text: str) -> None:
+        with open(self._path(rel), "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        self.pages += 1
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        with open(self._path(rel), "wb") as handle:
+            handle.write(data)
+
+
+class _Site:
+    """The data of the whole site, indexed once, and one method per kind of page."""
+
+    def __init__(self, api: Any, out_dir: Path) -> None:
+        self.env = environment()
+        self.templates: dict[str, Template] = {}
+        self.writer = _Writer(out_dir)
+        index = _get(api, "index", {})
+        self.counts = dict(_get(index, "counts", {}))
+        self.tasks = {t["id"]: t for t in _as_list(_get(index, "tasks")) if is_slug(_get(t, "id"))}
+        self.datasets = {d["id"]: d for d in _as_list(_get(index, "datasets")) if is_slug(_get(d, "id"))}
+        self.paper_index = [p for p in _as_list(_get(index, "papers")) if is_slug(_get(p, "id"))]
+        papers = _get(api, "papers", {})
+        self.papers: Mapping[str, Any] = papers if isinstance(papers, Mapping) else {}
+        self.leaderboards = [
+            lb
+            for lb in _as_list(_get(api, "leaderboards"))
+            if is_slug(_get(_get(lb, "task", {}), "id")) and is_slug(_get(_get(lb, "dataset", {}), "id"))
+        ]
+        # The summary of each leaderboard (what lists and cards show), from the index entries.
+        self.summaries: dict[tuple[str, str], dict[str, Any]] = {}
+        for entry in _as_list(_get(index, "leaderboards")):
+            summary = self._summary(entry)
+            if summary is not None:
+                self.summaries[(summary["task_id"], summary["dataset_id"])] = summary
+        for lb in self.leaderboards:  # a leaderboard missing from the index still gets listed
+            key = (lb["task"]["id"], lb["dataset"]["id"])
+            if key not in self.summaries:
+                self.summaries[key] = self._summary_of_board(lb)
+        self.primary = {key: s["metric"] for key, s in self.summaries.items()}
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def render(self, name: str, rel: str, **context: Any) -> None:
+        template = self.templates.get(name)
+        if template is None:
+            template = self.templates[name] = self.env.get_template(name)
+        depth = rel.count("/")
+        root = "../" * depth
+        context.setdefault("section", None)
+        self.writer.write(rel, template.render(root=root, home=root or "./", **context))
+
+    def _summary(self, entry: Any) -> dict[str, Any] | None:
+        task, dataset = _get(entry, "task", {}), _get(entry, "dataset", {})
+        task_id, dataset_id = _get(task, "id"), _get(dataset, "id")
+        if not (is_slug(task_id) and is_slug(dataset_id)):
+            return None
+        first = _get(entry, "first")
+        return {
+            "task_id": task_id,
+            "dataset_id": dataset_id,
+            "task_name": _get(task, "name", task_id),
+            "dataset_name": _get(dataset, "name", dataset_id),
+            "metric": _get(entry, "primary_metric", ""),
+            "direction": _get(entry, "direction", ""),
+            "rows": _get(entry, "rows", 0),
+            "first": (
+                {
+                    "model": _get(first, "model", ""),
+                    "paper_id": _get(first, "paper_id"),
+                    "value_text": _get(first, "value_text")
+                    or format_number(_get(first, "value")),
+                }
+                if first
+                else None
+            ),
+            "area": _get(self.tasks.get(task_id, {}), "area", DEFAULT_AREA),
+        }
+
+    def _summary_of_board(self, lb: Mapping[str, Any]) -> dict[str, Any]:
+        rows = _as_list(lb.get("rows"))
+        primary = _get(lb, "primary_metric", "")
+        first = next((r for r in rows if _get(r, "rank") is not None), None)
+        direction = next(
+            (_get(m, "direction", "") for m in _as_list(lb.get("metrics")) if _get(m, "name") == primary), ""
+        )
+        entry = {
+            "task": lb["task"],
+            "dataset": lb["dataset"],
+            "primary_metric": primary,
+            "direction": direction,
+            "rows": len(rows),
+            "first": (
+                {
+                    "model": _get(first, "model", ""),
+                    "paper_id": _get(_get(first, "paper", {}), "id"),
+                    "value_text": _value_text(_get(first, "metrics_text"), _get(first, "metrics"), primary),
+                }
+                if first
+                else None
+            ),
+        }
+        summary = self._summary(entry)
+        assert summary is not None  # ids were checked by the caller
+        return summary
+
+    def _task_ref(self, task_id: str) -> dict[str, str]:
+        return {"id": task_id, "name": _get(self.tasks.get(task_id, {}), "name", task_id)}
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def home(self) -> None:
+        boards = sorted(
+            self.summaries.values(),
+            key=lambda s: (-int(s["rows"] or 0), s["task_name"].lower(), s["dataset_name"].lower()),
+        )
+        changes: list[dict[str, Any]] = []
+        for lb in self.leaderboards:
+            key = (lb["task"]["id"], lb["dataset"]["id"])
+            summary = self.summaries[key]
+            metric = summary["metric"]
+            texts = {}
+            for row in _as_list(lb.get("rows")):
+                paper_id = _get(_get(row, "paper", {}), "id")
+                texts[(_get(row, "model"), paper_id, _get(row, "evaluated_on"))] = _value_text(
+                    _get(row, "metrics_text"), _get(row, "metrics"), metric
+                )
+            for item in _as_list(lb.get("sota_history")):
+                paper_id = _get(item, "paper_id")
+                text = texts.get((_get(item, "model"), paper_id, _get(item, "date")))
+                changes.append(
+                    {
+                        **summary,
+                        "date": _get(item, "date", ""),
+                        "model": _get(item, "model", ""),
+                        "paper_id": paper_id if is_slug(paper_id) and paper_id in self.papers else None,
+                        "value_text": text or format_number(_get(item, "value")),
+                    }
+                )
+        changes.sort(key=lambda c: (_date_key(c["date"]), c["task_name"], c["dataset_name"], c["model"]), reverse=True)
+        counts = {
+            "leaderboards": self.counts.get("leaderboards", len(self.summaries)),
+            "tasks": self.counts.get("tasks", len(self.tasks)),
+            "datasets": self.counts.get("datasets", len(self.datasets)),
+            "papers": self.counts.get("papers", len(self.paper_index)),
+            "results": self.counts.get("results", 0),
+        }
+        self.render(
+            "home.html", "index.html", counts=counts, notable=boards[:NOTABLE], recent=changes[:RECENT], section="home"
+        )
+
+    def _areas(self) -> dict[str, list[str]]:
+        """Task ids by area, areas and tasks sorted by name."""
+        areas: dict[str, list[str]] = defaultdict(list)
+        for task_id, task in self.tasks.items():
+            areas[_get(task, "area", DEFAULT_AREA)].append(task_id)
+        for ids in areas.values():
+            ids.sort(key=lambda i: (str(_get(self.tasks[i], "name", i)).lower(), i))
+        return dict(sorted(areas.items()))
+
+    def boards_of_task(self) -> dict[str, list[dict[str, Any]]]:
+        by_task: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for summary in self.summaries.values():
+            by_task[summary["task_id"]].append(summary)
+        for boards in by_task.values():
+            boards.sort(key=lambda s: (s["dataset_name"].lower(), s["dataset_id"]))
+        return by_task
+
+    def sota_and_tasks(self) -> None:
+        by_task = self.boards_of_task()
+        # Tasks that only appear in leaderboards (not in the index) are still listed.
+        for task_id, boards in by_task.items():
+            if task_id not in self.tasks:
+                self.tasks[task_id] = {"id": task_id, "name": boards[0]["task_name"], "area": DEFAULT_AREA}
+        sota_areas, task_areas = [], []
+        for number, (area, ids) in enumerate(self._areas().items()):
+            with_boards = [
+                {"id": i, "name": _get(self.tasks[i], "name", i), "leaderboards": by_task[i]} for i in ids if by_task[i]
+            ]
+            if with_boards:
+                sota_areas.append(
+                    {
+                        "name": area,
+                        "anchor": f"area-{number}",
+                        "tasks": with_boards,
+                        "count": sum(len(t["leaderboards"]) for t in with_boards),
+                    }
+                )
+            task_areas.append(
+                {
+                    "name": area,
+                    "tasks": [
+                        {"id": i, "name": _get(self.tasks[i], "name", i), "leaderboards": len(by_task[i])} for i in ids
+                    ],
+                }
+            )
+        self.render(
+            "sota.html", "sota/index.html", title="State of the art", areas=sota_areas,
+            total=len(self.summaries), section="sota",
+        )
+        self.render("tasks.html", "tasks/index.html", title="Tasks", areas=task_areas, total=len(self.tasks),
+                    section="tasks")
+        children: dict[str, list[str]] = defaultdict(list)
+        for task_id, task in self.tasks.items():
+            parent = _get(task, "parent")
+            if is_slug(parent) and parent in self.tasks:
+                children[parent].append(task_id)
+        for task_id, task in self.tasks.items():
+            sub_ids = sorted(set(_as_list(_get(task, "subtasks"))) | set(children[task_id]))
+            subtasks = [self._task_ref(i) for i in sub_ids if is_slug(i) and i in self.tasks]
+            subtasks.sort(key=lambda t: t["name"].lower())
+            parent_id = _get(task, "parent")
+            parent = self._task_ref(parent_id) if parent_id in self.tasks else None
+            ds_ids = {s["dataset_id"] for s in by_task[task_id]}
+            ds_ids |= {i for i in _as_list(_get(task, "datasets")) if i in self.datasets}
+            datasets = sorted(
+                ({"id": i, "name": _get(self.datasets.get(i, {}), "name", i)} for i in ds_ids),
+                key=lambda d: (d["name"].lower(), d["id"]),
+            )
+            name = _get(task, "name", task_id)
+            crumbs = [("Tasks", "../"), (name, None)]
+            self.render(
+                "task.html", f"tasks/{task_id}/index.html", title=name, task=task, parent=parent,
+                subtasks=subtasks, leaderboards=by_task[task_id], datasets=datasets, crumbs=crumbs, section="tasks",
+            )
+
+    def datasets_pages(self) -> None:
+        by_dataset: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for summary in self.summaries.values():
+            by_dataset[summary["dataset_id"]].append(summary)
+        for dataset_id, boards in by_dataset.items():
+            if dataset_id not in self.datasets:
+                self.datasets[dataset_id] = {"id": dataset_id, "name": boards[0]["dataset_name"]}
+        listing = sorted(
+            (
+                {
+                    "id": i,
+                    "name": _get(d, "name", i),
+                    "full_name": _get(d, "full_name"),
+                    "leaderboards": len(by_dataset[i]),
+                }
+                for i, d in self.datasets.items()
+            ),
+            key=lambda d: (str(d["name"]).lower(), d["id"]),
+        )
+        self.render("datasets.html", "datasets/index.html", title="Datasets", datasets=listing, section="datasets")
+        for dataset_id, dataset in self.datasets.items():
+            metrics = []
+            for metric in _as_list(_get(dataset, "metrics")):
+                direction = _get(metric, "direction", "")
+                value_range = _get(metric, "range")
+                metrics.append(
+                    {
+                        "name": _get(metric, "name", ""),
+                        "unit": _get(metric, "unit"),
+                        "direction_text": {"higher": "↑ higher", "lower": "↓ lower"}.get(direction, direction),
+                        "range_text": (
+                            f"{format_number(value_range[0])} to {format_number(value_range[1])}"
+                            if isinstance(value_range, list | tuple) and len(value_range) == 2
+                            else ""
+                        ),
+                    }
+                )
+            boards = sorted(by_dataset[dataset_id], key=lambda s: (s["task_name"].lower(), s["task_id"]))
+            task_ids = {s["task_id"] for s in boards} | {
+                i for i in _as_list(_get(dataset, "tasks")) if is_slug(i) and i in self.tasks
+            }
+            tasks = sorted((self._task_ref(i) for i in task_ids), key=lambda t: t["name"].lower())
+            name = _get(dataset, "name", dataset_id)
+            self.render(
+                "dataset.html", f"datasets/{dataset_id}/index.html", title=name, dataset=dataset, metrics=metrics,
+                leaderboards=boards, tasks=tasks, crumbs=[("Datasets", "../"), (name, None)], section="datasets",
+            )
+
+    def leaderboard_pages(self) -> None:
+        for lb in self.leaderboards:
+            task_id, dataset_id = lb["task"]["id"], lb["dataset"]["id"]
+            summary = self.summaries[(task_id, dataset_id)]
+            primary = _get(lb, "primary_metric", "")
+            metrics = []
+            for metric in _as_list(lb.get("metrics")):
+                direction = _get(metric, "direction", "")
+                metrics.append({"name": _get(metric, "name", ""), "direction": direction,
+                                "arrow": ARROWS.get(direction, "")})
+            names = [m["name"] for m in metrics]
+            primary_direction = next((m["direction"] for m in metrics if m["name"] == primary), "")
+            rows = []
+            for row in _as_list(lb.get("rows")):
+                paper = _get(row, "paper", {})
+                paper_id = _get(paper, "id")
+                texts, values = _get(row, "metrics_text"), _get(row, "metrics")
+                code = [c for c in _as_list(_get(row, "code")) if https(_get(c, "url"))]
+                code.sort(key=lambda c: not _get(c, "official", False))  # the official one first
+                rows.append(
+                    {
+                        "rank": _get(row, "rank"),
+                        "model": _get(row, "model", ""),
+                        "cells": [_value_text(texts, values, n) for n in names],
+                        "extra": bool(_get(row, "uses_additional_data", False)),
+                        "paper_id": paper_id if is_slug(paper_id) and paper_id in self.papers else None,
+                        "paper_title": _get(paper, "title"),
+                        "paper_url": _get(paper, "url"),
+                        "code": code[:2],
+                        "date": _get(row, "evaluated_on", ""),
+                    }
+                )
+            crumbs = [
+                ("State of the art", "../../../sota/"),
+                (summary["task_name"], "../../../tasks/" + task_id + "/"),
+                (summary["dataset_name"], None),
+            ]
+            self.render(
+                "leaderboard.html",
+                f"leaderboards/{task_id}/{dataset_id}/index.html",
+                title=f"{summary['task_name']} on {summary['dataset_name']}",
+                lb=summary, metrics=metrics, primary=primary, primary_direction=primary_direction, rows=rows,
+                has_extra=any(r["extra"] for r in rows), chart=sota_chart(lb), crumbs=crumbs, section="sota",
+            )
+
+    def paper_pages(self) -> None:
+        for paper_id, paper in self.papers.items():
+            if not is_slug(paper_id):
+                continue
+            links = []
+            arxiv = _get(paper, "arxiv")
+            if isinstance(arxiv, str) and arxiv:
+                links.append({"label": "arXiv", "url": f"https://arxiv.org/abs/{arxiv}"})
+            doi = _get(paper, "doi")
+            if isinstance(doi, str) and doi:
+                links.append({"label": "DOI", "url": f"https://doi.org/{doi}"})
+            url = _get(paper, "url")
+            if https(url) and not any(link["url"] == url for link in links):
+                links.append({"label": "Paper", "url": url})
+            pdf = _get(paper, "pdf_url") or (f"https://arxiv.org/pdf/{arxiv}" if isinstance(arxiv, str) and arxiv
+                                             else None)
+            if https(pdf):
+                links.append({"label": "PDF", "url": pdf})
+            links = [link for link in links if https(link["url"])]
+            code = [c for c in _as_list(_get(paper, "code")) if https(_get(c, "url"))]
+            code.sort(key=lambda c: not _get(c, "official", False))
+            results, tasks, seen_tasks = [], [], set()
+            for result in _as_list(_get(paper, "results")):
+                task, dataset = _get(result, "task", {}), _get(result, "dataset", {})
+                task_id, dataset_id = _get(task, "id"), _get(dataset, "id")
+                if not (is_slug(task_id) and is_slug(dataset_id)):
+                    continue
+                if task_id not in seen_tasks:
+                    seen_tasks.add(task_id)
+                    tasks.append({"id": task_id, "name": _get(task, "name", task_id)})
+                primary = self.primary.get((task_id, dataset_id))
+                values, texts = _get(result, "metrics", {}), _get(result, "metrics_text", {})
+                names = list(texts) if isinstance(texts, Mapping) and texts else list(values or {})
+                if primary in names:  # the metric that ranks the leaderboard first
+                    names.remove(primary)
+                    names.insert(0, primary)
+                results.append(
+                    {
+                        "task_id": task_id,
+                        "task_name": _get(task, "name", task_id),
+                        "dataset_id": dataset_id,
+                        "dataset_name": _get(dataset, "name", dataset_id),
+                        "model": _get(result, "model", ""),
+                        "metrics": [{"name": n, "text": _value_text(texts, values, n)} for n in names],
+                        "rank": _get(result, "rank"),
+                        "rows": _get(result, "rows"),
+                        "extra": bool(_get(result, "uses_additional_data", False)),
+                    }
+                )
+            related = [r for r in _as_list(_get(paper, "related")) if is_slug(_get(r, "id")) and r["id"] in self.papers]
+            authors = [a for a in _as_list(_get(paper, "authors")) if isinstance(a, str)]
+            title = _get(paper, "title", paper_id)
+            self.render(
+                "paper.html", f"papers/{paper_id}/index.html", title=title, paper=paper, authors=authors,
+                links=links, code=code, tasks=tasks, results=results, related=related,
+                crumbs=[("Papers", "../"), (title, None)], section="papers",
+            )
+
+    def paper_lists(self) -> None:
+        listing = sorted(
+            (p for p in self.paper_index if p["id"] in self.papers or not self.papers),
+            key=lambda p: (_date_key(_get(p, "published")), str(_get(p, "title", ""))),
+            reverse=True,
+        )
+        by_year: dict[str, list[Any]] = defaultdict(list)
+        for paper in listing:
+            year = str(_get(paper, "published", ""))[:4]
+            by_year[year if year.isdigit() else "unknown"].append(paper)
+        years = [{"year": y, "count": len(ps)} for y, ps in sorted(by_year.items(), reverse=True)]
+        self.render(
+            "papers.html", "papers/index.html", title="Papers", heading="Papers", papers=listing[:PAPERS_ON_INDEX],
+            years=years, year=None, more=len(listing) > PAPERS_ON_INDEX, total=len(listing), section="papers",
+        )
+        for year, papers in by_year.items():
+            self.render(
+                "papers.html", f"papers/years/{year}/index.html", title=f"Papers of {year}",
+                heading=f"Papers of {year}", papers=papers, years=years, year=year, more=False, total=len(papers),
+                crumbs=[("Papers", "../../"), (year, None)], section="papers",
+            )
+
+    def fixed_pages(self) -> None:
+        self.render("search.html", "search/index.html", title="Search", section=None)
+        self.render("submit.html", "submit/index.html", title="Submit results", section="submit")
+        self.render("about.html", "about/index.html", title="About", section="about")
+
+    def search_index(self) -> None:
+        """A small JSON index the search page loads: [name, id, extra words] per kind."""
+        papers = sorted(
+            ([str(_get(p, "title", "")), p["id"], str(_get(p, "published", ""))[:4]] for p in self.paper_index),
+            key=lambda p: p[1],
+        )
+        tasks = sorted(
+            [str(_get(t, "name", i)), i, " ".join(str(s) for s in _as_list(_get(t, "synonyms")))]
+            for i, t in self.tasks.items()
+        )
+        datasets = sorted(
+            [str(_get(d, "name", i)), i, str(_get(d, "full_name", ""))] for i, d in self.datasets.items()
+        )
+        data = orjson.dumps({"papers": papers, "tasks": tasks, "datasets": datasets})
+        self.writer.write_bytes("search/index.json", data)
+
+    def static(self) -> None:
+        for source in sorted(STATIC.iterdir()):
+            if source.is_file():
+                target = self.writer.out_dir / "static" / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+
+
+def render_site(api: Any, out_dir: Path) -> None:
+    """Write the whole site into `out_dir` (beside `out_dir/api/v1`)."""
+    site = _Site(api, Path(out_dir))
+    site.static()
+    site.home()
+    site.sota_and_tasks()
+    site.datasets_pages()
+    site.leaderboard_pages()
+    site.paper_pages()
+    site.paper_lists()
+    site.fixed_pages()
+    site.search_index()
+
+
+def page_count(out_dir: Path) -> int:
+    """How many HTML pages a rendered tree holds (for reports and benchmarks)."""
+    return sum(1 for _ in Path(out_dir).rglob("*.html"))
+
+
+__all__ = ["render_site", "https", "paragraphs", "page_count"]
