@@ -31,27 +31,32 @@ HISTORY = [
     row("M4", "{F1: 86.9}", "2019-01-01"),
 ]  # five lines each: results start at lines 6, 11, 16, 21; the next one's metrics at line 29
 
+H = "results/papers/2018/history.yaml"  # the leaderboard's history, one paper
+N = "results/papers/2019/new.yaml"  # a new paper: its first result's metrics are at line 9
 
-def board(*extra: str) -> dict[str, str | None]:
-    return {P: None, "results/papers/2018/history.yaml": paper(*HISTORY, *extra)}
 
-
-H = "results/papers/2018/history.yaml"
+def board(*new: str) -> dict[str, str | None]:
+    return {P: None, H: paper(*HISTORY), N: paper(*new, published="2019-06-01", arxiv="1906.00001")}
 
 
 def test_first_place_by_an_unusual_margin(check_repo):
-    problems = check_repo(board(row("Big", "{F1: 97.3}", "2019-06-01")))
-    assert where(problems, "unusual-margin") == [(H, 29, "warning")]
+    problems = check_repo(board(row("Big", "{F1: 97.3}"), row("Big small", "{F1: 90}")))
+    assert where(problems, "unusual-margin") == [(N, 9, "warning")]
     p = next(p for p in problems if p.code == "unusual-margin")
     assert "10.4 ahead of 'M4' (86.9)" in p.message and "improved by 1.9" in p.message
 
 
 def test_a_usual_margin_is_not_flagged(check_repo):
-    assert where(check_repo(board(row("Next", "{F1: 88.5}", "2019-06-01"))), "unusual-margin") == []
+    assert where(check_repo(board(row("Next", "{F1: 88.5}"))), "unusual-margin") == []
 
 
 def test_a_short_history_is_not_judged(check_repo):
-    files = {P: None, H: paper(*HISTORY[:2], row("Big", "{F1: 97.3}", "2019-06-01"))}
+    files = {P: None, H: paper(*HISTORY[:2]), N: paper(row("Big", "{F1: 97.3}"), published="2019-06-01")}
+    assert where(check_repo(files), "unusual-margin") == []
+
+
+def test_a_papers_own_smaller_models_are_not_a_history(check_repo):
+    files = {P: None, H: paper(*HISTORY, row("Big", "{F1: 97.3}", "2019-06-01"))}
     assert where(check_repo(files), "unusual-margin") == []
 
 
@@ -60,10 +65,11 @@ def test_direction_lower_is_honoured(check_repo):
         "id: ptb\nname: PTB\ntasks: [question-answering]\n"
         "metrics:\n  - name: Perplexity\n    direction: lower\n    unit: none\n"
     )
-    rows = [row(f"M{i}", f"{{Perplexity: {v}}}", f"2018-0{i + 1}-01", "ptb") for i, v in enumerate([80, 78, 77, 75])]
-    files = {"results/datasets/ptb.yaml": ppl, H: paper(*rows, row("Low", "{Perplexity: 40}", "2019-06-01", "ptb"))}
-    assert where(check_repo(files), "unusual-margin") == [(H, 29, "warning")]
-    files[H] = paper(*rows, row("Low", "{Perplexity: 71}", "2019-06-01", "ptb"))  # 4 ahead; the history moved 5
+    rows = [row(f"M{i}", f"{{Perplexity: {v}}}", f"2018-0{i + 2}-01", "ptb") for i, v in enumerate([80, 78, 77, 75])]
+    files = {**board(row("Low", "{Perplexity: 40}", dataset="ptb")), "results/datasets/ptb.yaml": ppl, H: paper(*rows)}
+    assert where(check_repo(files), "unusual-margin") == [(N, 9, "warning")]
+    files[N] = paper(row("Low", "{Perplexity: 71}", dataset="ptb"), published="2019-06-01", arxiv="1906.00001")
+    # 4 ahead; the history moved 5
     assert where(check_repo(files), "unusual-margin") == []
 
 
@@ -142,12 +148,12 @@ def test_moved_paper_file_is_matched_by_its_id(tmp_path, capsys):
 
 
 def test_unusual_first_place_already_on_the_base_is_not_flagged_again(tmp_path, capsys):
-    files = board(row("Big", "{F1: 97.3}", "2019-06-01"))
+    files = board(row("Big", "{F1: 97.3}"))
     root = committed(tmp_path, files)
-    text = files[H].replace("M1\n    metrics: {F1: 85.0}", "M1\n    metrics: {F1: 85.0, EM: 80}")
-    (root / H).write_text(text, encoding="utf-8")
+    text = files[N] + row("Big small", "{F1: 80}")  # the file changes, its first place does not
+    (root / N).write_text(text, encoding="utf-8")
     assert changed_since(root, capsys)[:2] == (0, [])
-    # the same first place, new in this change, is flagged
-    (root / H).write_text(text.replace("F1: 97.3", "F1: 98.3"), encoding="utf-8")
+    # a new value for the first place is flagged again
+    (root / N).write_text(text.replace("F1: 97.3", "F1: 98.3"), encoding="utf-8")
     code, found, _problems = changed_since(root, capsys)
-    assert (code, sorted(found)) == (0, [("unusual-margin", H, 29, "warning"), ("value-changed", H, 29, "warning")])
+    assert (code, sorted(found)) == (0, [("unusual-margin", N, 9, "warning"), ("value-changed", N, 9, "warning")])

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
 from validator.checks.metrics import Row, results_index, suggest_metric
 from validator.checks.registry import Code, code, repository_check
-from validator.load.repository import Repository
 from validator.model.inputs import F1Of, LessOrEqual
 from validator.report.problem import Problem
+
+if TYPE_CHECKING:  # the loader imports the check modules: no import cycle at run time
+    from validator.load.repository import Repository
 
 CONSTRAINT_UNKNOWN_METRIC = code(
     "constraint-unknown-metric",

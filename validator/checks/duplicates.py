@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from validator.checks.metrics import Row, results_index, same_value
 from validator.checks.registry import code, repository_check
-from validator.load.repository import Entry, Repository
 from validator.model.inputs import PaperFile
 from validator.report.problem import Problem
+
+if TYPE_CHECKING:  # the loader imports the check modules: no import cycle at run time
+    from validator.load.repository import Entry, Repository
 
 DUPLICATE_RESULT = code(
     "duplicate-result",

@@ -23,14 +23,17 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from validator.checks.registry import code, repository_check
 from validator.checks.schema import INVALID_VALUE, suggest
-from validator.load.repository import DeclaredMetrics, Entry, Repository, ResolvedMetric, value_text
 from validator.load.yamlload import Doc
 from validator.load.yamlload import Path as DocPath
 from validator.model.inputs import PaperFile, Result, Uncertain
 from validator.report.problem import Problem
+
+if TYPE_CHECKING:  # the loader imports the check modules: no import cycle at run time
+    from validator.load.repository import DeclaredMetrics, Entry, Repository, ResolvedMetric
 
 UNKNOWN_METRIC = code(
     "unknown-metric",
@@ -218,6 +221,8 @@ class Row:
 
     def text(self, name: str) -> str:
         """The value of `name` as written in the file (`86.820` stays `86.820`)."""
+        from validator.load.repository import value_text
+
         value = self.metrics[name]
         path = self.path("metrics", self.keys[name])
         if isinstance(value, Uncertain):

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from validator.checks.duplicates import identifiers
 from validator.checks.metrics import Row, results_index, same_value
 from validator.checks.registry import code, repository_check
-from validator.load.repository import Entry, Repository
 from validator.model.inputs import PaperFile, date_sort_key
 from validator.report.problem import Problem
 
-MIN_OTHERS = 3  # results a leaderboard needs besides the new first place to have a history
+if TYPE_CHECKING:  # the loader imports the check modules: no import cycle at run time
+    from validator.load.repository import Entry, Repository
+
+MIN_OTHERS = 3  # results of other papers a leaderboard needs to have a history
 MIN_RELATIVE_MARGIN = 0.01  # and the margin must be at least 1% of the previous best
 
 UNUSUAL_MARGIN = code(
@@ -33,14 +36,15 @@ UNUSUAL_MARGIN = code(
     "review",
     "A result takes first place on its leaderboard by an unusual margin.",
     f"""
-    The rule, from the leaderboard's own history: take the other results of the leaderboard
-    (at least {MIN_OTHERS}) that report its primary metric, in `evaluated_on` order; their
-    progress is how far the best of them is ahead of the earliest one. A result that is first
-    on the leaderboard is flagged when its margin over the best of the others is larger than
-    that whole progress, and at least {MIN_RELATIVE_MARGIN:.0%} of the previous best: one result
-    would move the leaderboard more than everything before it did. Often right (a new method),
-    sometimes a wrong scale, a wrong split or a wrong sign; a maintainer checks the paper. With
-    `--changed-since`, a first place that is unchanged from the base revision is not flagged again.
+    The rule, from the leaderboard's own history: take the results of the leaderboard from
+    other papers than the first place's (at least {MIN_OTHERS}) that report its primary metric,
+    in `evaluated_on` order; their progress is how far the best of them is ahead of the
+    earliest one. The first place (in the metric's direction) is flagged when its margin over
+    the best of them is larger than that whole progress, and at least
+    {MIN_RELATIVE_MARGIN:.0%} of that best: one result would move the leaderboard more than
+    everything before it did. Often right (a new method, extra training data), sometimes a
+    wrong scale, split or direction; a maintainer checks the paper. With `--changed-since`, a
+    first place whose value is unchanged from the base revision is not flagged again.
     """,
     "# leaderboard F1: 85.0 (2018), 86.1 (2019), 86.9 (2019)\n    metrics: {F1: 97.3}   # +10.4; history: +1.9",
     "    metrics: {F1: 87.4}",
@@ -130,13 +134,17 @@ def check_unusual_margin(repo: Repository) -> Iterator[Problem]:
             continue
         sign = 1.0 if primary.direction == "higher" else -1.0
         scored = [(row, sign * value) for row in rows if (value := row.number(primary.name)) is not None]
-        if len(scored) < MIN_OTHERS + 1:
+        if len(scored) <= MIN_OTHERS:
             continue
         best_i = max(range(len(scored)), key=lambda i: scored[i][1])
         best_row, best = scored[best_i]
+        # The state of the art it beats is that of the other papers (a paper's own smaller models
+        # are not a history).
         others = sorted(
-            (s for i, s in enumerate(scored) if i != best_i), key=lambda s: (_when(s[0]), s[0].file, s[0].index)
+            (s for s in scored if s[0].file != best_row.file), key=lambda s: (_when(s[0]), s[0].file, s[0].index)
         )
+        if len(others) < MIN_OTHERS:
+            continue
         runner_up = max(v for _r, v in others)
         margin = best - runner_up
         progress = runner_up - others[0][1]
@@ -152,8 +160,8 @@ def check_unusual_margin(repo: Repository) -> Iterator[Problem]:
             best_row.file,
             best_row.metric_at(name),
             f"{best_row.result.model!r} would be first on {task}/{ds_id} with {name} {best_row.text(name)}, "
-            f"{margin:.3g} ahead of {runner.result.model!r} ({runner.text(name)}); the {len(others)} other "
-            f"results improved by {progress:.3g} in all",
+            f"{margin:.3g} ahead of {runner.result.model!r} ({runner.text(name)}); the {len(others)} results "
+            f"of other papers improved by {progress:.3g} in all, from the earliest to the best",
             "a maintainer should check the value, its scale and its split against the paper",
         )
 
