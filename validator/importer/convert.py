@@ -505,12 +505,16 @@ class Importer:
                                               "no year in the model name")
                 return
             title = (info.title if info and info.title else None) or (titles[0] if titles else None)
+            placeholder = title is None
             if title is None:
                 title = f"arXiv:{arxiv}" if arxiv else (f"doi:{doi}" if doi else url)
                 self.report.placeholder_title(title, [r.index for r in members])
             if how not in ("paper_date", "--papers"):
                 self.report.date_guess(title, published, how)
-            paper_id = ids.paper_slug(re.sub(r"^https?://(www\.)?", "", title), taken)
+            slug_source = title
+            if placeholder:  # arXiv:2104.09376 -> arxiv-2104-09376, not arxiv210409376
+                slug_source = re.sub(r"[:./?=&_~]+", " ", re.sub(r"^https?://(www\.)?", "", title))
+            paper_id = ids.paper_slug(slug_source, taken)
             taken.add(paper_id)
             paper: dict = {"title": title}
             if info and info.authors:

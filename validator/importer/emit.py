@@ -68,6 +68,8 @@ def string(text: str, flow: bool = False) -> str:
     """A string as a plain scalar when YAML reads it back as this same string, else double-quoted.
     In block context a `:` not followed by a space is allowed (URLs); in flow context it is not."""
     probe = text if flow else re.sub(r":(?=[^\s])", "x", text)
+    if flow and any(c in text for c in "?:#"):
+        return quoted(text)  # PyYAML ends a plain scalar at these inside {...} / [...]
     if (
         text
         and text == text.strip()

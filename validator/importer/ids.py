@@ -9,7 +9,9 @@ from urllib.parse import quote, unquote, urlsplit
 from validator.model.inputs import ID_RE
 
 MAX_ID = 120
-PAPER_SLUG_CHARS = 40  # Papers with Code cut title slugs at 40 characters, on a word boundary
+# Papers with Code kept the title slug's whole words up to about 41 characters:
+# albert-a-lite-bert-for-self-supervised, regularizing-and-optimizing-lstm-language.
+PAPER_SLUG_CHARS = 41
 
 _ARXIV_URL_RE = re.compile(
     r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
@@ -113,11 +115,19 @@ def entity_id(name: str, taken: set[str] | None = None) -> str:
 
 
 def paper_slug(title: str, taken: set[str]) -> str:
-    """A Papers-with-Code-style paper id: the title's slug cut at 40 characters on a word boundary."""
-    slug = slugify(title, keep_dots=False) or "paper"
+    """A Papers-with-Code-style paper id: the title slugified as Django does (punctuation dropped,
+    not turned into a word break: `Don't` -> `dont`), cut at 40 characters on a word boundary."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^\w\s-]", "", text).replace("_", "-")
+    slug = re.sub(r"[-\s]+", "-", text).strip("-") or "paper"
     if len(slug) > PAPER_SLUG_CHARS:
-        cut = slug[: PAPER_SLUG_CHARS + 1]
-        slug = cut[:-1] if cut.endswith("-") else (cut[:PAPER_SLUG_CHARS].rsplit("-", 1)[0] or cut[:PAPER_SLUG_CHARS])
+        words = slug.split("-")
+        kept = words[0][:PAPER_SLUG_CHARS]
+        for word in words[1:]:
+            if len(kept) + 1 + len(word) > PAPER_SLUG_CHARS:
+                break
+            kept = f"{kept}-{word}"
+        slug = kept
     return _unique(slug.strip("-"), taken)
 
 

@@ -54,13 +54,17 @@ def decide(name: str, values: list[float], kinds: dict[str, MetricKind], lower_h
     description says "lower is better", which decides a column no rule knows."""
     kind = _catalogue_lookup(name, kinds)
     if kind is not None:
-        unit = kind.unit or "none"
-        rng = None
-        if unit in ("percent", "proportion"):
-            unit2 = _score_unit(values)
-            if unit2 != unit:
-                unit, rng = unit2, ((0.0, 100.0) if unit2 == "percent" else (0.0, 1.0))
-        return Decision(kind.direction, unit, rng, "catalogue", kind.name)
+        unit, rng = kind.unit, kind.range
+        # A score on a 0-100 scale in the catalogue may be on 0-1 in this table (OGB): the values
+        # decide, and the range follows the scale. A kind without a unit leaves the scale to us.
+        if unit in ("percent", "proportion") or (unit is None and rng is not None and rng[1] == 100):
+            unit = _score_unit(values)
+            if rng is None or rng[1] in (1, 100):
+                lo = rng[0] if rng is not None else 0.0
+                lo = lo / 100 if lo < 0 and unit == "proportion" and rng is not None and rng[1] == 100 else lo
+                lo = lo * 100 if lo < 0 and unit == "percent" and rng is not None and rng[1] == 1 else lo
+                rng = (lo, 1.0) if unit == "proportion" else (lo, 100.0)
+        return Decision(kind.direction, unit or "none", rng, "catalogue", kind.name)
     lowered = name.lower()
     for pattern, direction, unit in BUILTIN:
         if re.search(pattern, lowered):
