@@ -134,3 +134,11 @@ def test_retry_after_parses_seconds_and_http_dates():
     now = time.time()
     date = email.utils.formatdate(now + 120, usegmt=True)
     assert 110 <= (retry_after(date, now=now) or 0) <= 121
+
+
+def test_a_mistyped_service_url_is_a_failure_not_a_crash(tmp_path):
+    http = Http(settings(tmp_path), sleep=Sleeps())
+    with pytest.raises(ServiceDown, match="cannot ask"):
+        http.request(http.service("arXiv"), "export.arxiv.org/api/query?id_list=1")
+    with pytest.raises(ServiceDown):
+        http.request(http.service("arXiv"), "http://127.0.0.1:99999/api/query")

@@ -79,9 +79,9 @@ class GithubClient(Client[RepoAnswer]):
             for i, key in enumerate(batch):
                 node = data.get(f"r{i}")
                 if isinstance(node, dict):
-                    yield key, RepoAnswer(
-                        found=True, archived=bool(node.get("isArchived")), full_name=node.get("nameWithOwner")
-                    )
+                    name = node.get("nameWithOwner")
+                    full_name = name if isinstance(name, str) else None
+                    yield key, RepoAnswer(found=True, archived=bool(node.get("isArchived")), full_name=full_name)
                 elif errors.get(f"r{i}") == "NOT_FOUND":
                     yield key, RepoAnswer(found=False)
                 else:

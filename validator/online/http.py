@@ -171,7 +171,10 @@ class Http:
                 raise self.give_up(service, self._spent(reason))
             self._wait_turn(service)
             timeout = min(self.settings.timeout, remaining)
-            request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+            try:
+                request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+            except ValueError as exc:  # a mistyped service URL in the settings
+                raise self.give_up(service, f"cannot ask {url[:100]!r}: {exc}") from None
             request.add_header("User-Agent", self.user_agent)
             for key, value in {**service.headers, **headers}.items():
                 request.add_header(key, value)
@@ -214,6 +217,8 @@ class Http:
                 reason = _describe(exc.reason)
             except (OSError, http.client.HTTPException) as exc:
                 reason = _describe(exc)
+            except ValueError as exc:  # urllib's answer to URLs it cannot send (bad port, bad characters)
+                raise self.give_up(service, f"cannot ask {url[:100]!r}: {exc}") from None
             self.budget.spend(self._clock() - started)
             if attempt == attempts - 1:
                 break

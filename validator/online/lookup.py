@@ -62,7 +62,10 @@ def look_up(
                 if keys
             }
             for kind, future in futures.items():
-                setattr(out, kind, future.result())
+                try:
+                    setattr(out, kind, future.result())
+                except Exception as exc:  # noqa: BLE001 - a look-up that cannot be made is a warning, never a crash
+                    clients[kind].failure = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         progress.close()
         cache.close()
