@@ -54,7 +54,7 @@ def test_text_that_is_hard_for_yaml_survives(arxiv, tmp_path, capsys):
     root = write_repo(tmp_path / "repo", {})
     assert main(["new", "--arxiv", "2401.00001", "--root", str(root)]) == 0
     rel = capsys.readouterr().out.strip()
-    assert rel == "results/papers/2024/angstrom-scale-alpha-fold-quotes-colons-and.yaml"
+    assert rel == "results/papers/2024/angstrom-scale-alpha-fold-quotes-colons-and.yaml"  # no "$", "\\", '"', ":"
     paper = yaml.safe_load((root / rel).read_text(encoding="utf-8"))["paper"]
     source = arxiv.papers["2401.00001"]
     assert paper["title"] == source.title
@@ -144,6 +144,11 @@ def test_no_results_folder_cannot_run(tmp_path):
         ("Attention Is All You Need", "attention-is-all-you-need"),
         ("XLNet: Generalized Autoregressive Pretraining for Language Understanding",
          "xlnet-generalized-autoregressive-pretraining"),
+        ("Deep Residual Learning for Image Recognition", "deep-residual-learning-for-image-recognition"),
+        ("DistilBERT, a distilled version of BERT: smaller, faster, cheaper and lighter",
+         "distilbert-a-distilled-version-of-bert"),
+        ("Don't Stop Pretraining: Adapt Language Models to Domains and Tasks",
+         "dont-stop-pretraining-adapt-language-models"),
     ],
 )
 def test_slug_like_papers_with_code(title, expected):
