@@ -100,3 +100,16 @@ def test_result_repeated_across_files_of_one_paper(check_repo):
 def test_same_model_in_two_different_papers_is_fine(check_repo):
     files = {P: paper(SINGLE), P2: paper(SINGLE, ident='arxiv: "1810.04805"')}
     assert check_repo(files) == []
+
+
+def test_related_files_are_the_other_files_of_the_same_paper(tmp_path):
+    from conftest import write_repo
+
+    from validator.checks.duplicates import related_files
+    from validator.load.repository import load_repository
+
+    write_repo(tmp_path, {P0: paper(SINGLE), P2: paper(SINGLE, ident='arxiv: "1810.04805"')})
+    repo = load_repository(tmp_path)
+    assert related_files(repo, {P0}) == {P0, P}
+    assert related_files(repo, {P2}) == {P2}
+    assert related_files(repo, {"results/tasks/question-answering.yaml"}) == set()

@@ -152,3 +152,12 @@ def check_duplicate_results(repo: Repository) -> Iterator[Problem]:
                 + (" with the same values" if not merge else f"; this copy adds {', '.join(sorted(merge))}"),
                 "delete this copy" if not merge else "merge the two rows into one result",
             )
+
+
+def related_files(repo: Repository, files: set[str]) -> set[str]:
+    """The paper files that are the same paper as one of `files` (for a PR check's selection:
+    a duplicate-paper or duplicate-result problem sits on the later file of the pair, which may
+    be the file the change did not touch)."""
+    groups = paper_groups(repo.papers)
+    wanted = {groups[f] for f in files if f in groups}
+    return {f for f, g in groups.items() if g in wanted}
