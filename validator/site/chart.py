@@ -19,8 +19,9 @@ from markupsafe import Markup, escape
 
 # The drawing's own coordinate system; the stylesheet scales it to the column's width.
 WIDTH = 640
-HEIGHT = 320
-LEFT, RIGHT, TOP, BOTTOM = 72, 20, 16, 52
+HEIGHT = 340
+LABEL_MAX = 26
+LEFT, RIGHT, TOP, BOTTOM = 84, 24, 16, 56
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,16 @@ def _date_ticks(first: int, last: int) -> list[tuple[int, str]]:
     return ticks
 
 
+def axis_label(metric: str, unit: str, direction: str) -> str:
+    """The value axis's label: the metric, its unit when short, which way is better; at most
+    LABEL_MAX characters so that it fits beside the plot (the caption names the metric in full)."""
+    unit_text = {"percent": "%"}.get(unit, unit if unit and unit != "none" and len(unit) <= 8 else "")
+    suffix = (f" ({unit_text})" if unit_text else "") + {"higher": " ↑", "lower": " ↓"}.get(direction, "")
+    if len(metric) + len(suffix) > LABEL_MAX:
+        metric = metric[: max(1, LABEL_MAX - len(suffix) - 1)].rstrip() + "…"
+    return metric + suffix
+
+
 def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
@@ -205,10 +216,9 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
     for tick in y_ticks:
         y = _fmt(sy(tick))
         out.append(f'<text x="{LEFT - 8}" y="{y}" dy="0.32em" text-anchor="end">{tick:.{decimals}f}</text>')
-    label = primary + (f" ({unit})" if unit and unit != "none" else "")
-    label += {"higher": " ↑ higher is better", "lower": " ↓ lower is better"}.get(direction, "")
+    label = axis_label(primary, unit, direction)
     out.append(
-        f'<text class="axis-label" transform="translate(16 {TOP + plot_h / 2:.1f}) rotate(-90)" '
+        f'<text class="axis-label" transform="translate(18 {TOP + plot_h / 2:.1f}) rotate(-90)" '
         f'text-anchor="middle">{escape(label)}</text>'
     )
     out.append("</g>")
