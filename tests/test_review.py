@@ -157,3 +157,15 @@ def test_unusual_first_place_already_on_the_base_is_not_flagged_again(tmp_path, 
     (root / N).write_text(text.replace("F1: 97.3", "F1: 98.3"), encoding="utf-8")
     code, found, _problems = changed_since(root, capsys)
     assert (code, sorted(found)) == (0, [("unusual-margin", N, 9, "warning"), ("value-changed", N, 9, "warning")])
+
+
+def test_metric_renamed_in_the_dataset_with_the_old_name_as_alias_is_no_change(tmp_path, capsys):
+    root = committed(tmp_path, {P: BASE_PAPER})
+    ds = root / "results/datasets/squad2.0.yaml"
+    renamed = ds.read_text().replace("name: EM\n    aliases: [Exact Match]", "name: Exact Match\n    aliases: [EM]")
+    ds.write_text(renamed, encoding="utf-8")
+    assert changed_since(root, capsys)[:2] == (0, [])
+    # without the alias, every EM value of the paper is an undeclared metric (an error), not a silent drop
+    ds.write_text(ds.read_text().replace("    aliases: [EM]\n", ""), encoding="utf-8")
+    code, found, _problems = changed_since(root, capsys)
+    assert code == 1 and ("unknown-metric", P, 9, "error") in found

@@ -234,23 +234,27 @@ def check_changes(repo: Repository) -> Iterator[Problem]:
                 )
                 continue
             used[(paper.file, key3)] = n + 1
-            yield from _compare(row, candidates[n])
+            yield from _compare(row, candidates[n], repo)
 
 
-def _compare(old: Row, new: Row) -> Iterator[Problem]:
-    for name, value in old.metrics.items():
+def _compare(old: Row, new: Row, repo: Repository) -> Iterator[Problem]:
+    declared = repo.declared.get(new.result.dataset)
+    for old_name, value in old.metrics.items():
+        # A metric renamed in the dataset (the old name kept as an alias) is still the same metric.
+        metric = declared.resolve(old_name) if declared is not None else None
+        name = metric.name if metric is not None else old_name
         if name not in new.metrics:
             yield VALUE_CHANGED(
                 new.file,
                 new.at("metrics"),
-                f"{new.result.model!r}: {name} {old.text(name)} is on the base revision and this change drops it",
+                f"{new.result.model!r}: {name} {old.text(old_name)} is on the base revision and this change drops it",
                 "keep the value, or say in the pull request why it goes",
             )
         elif not same_value(value, new.metrics[name]):
             yield VALUE_CHANGED(
                 new.file,
                 new.metric_at(name),
-                f"{new.result.model!r}: {name} changes from {old.text(name)} (base revision) to {new.text(name)}",
+                f"{new.result.model!r}: {name} changes from {old.text(old_name)} (base revision) to {new.text(name)}",
                 "say in the pull request where the new value comes from (a new version of the paper?)",
             )
 
