@@ -63,3 +63,9 @@ def test_from_doc_keeps_number_text_and_dates() -> None:
     assert doc is not None
     again = "\n".join(emit.lines(emit.from_doc(doc.data, doc.raw))) + "\n"
     assert "a: 86.820" in again and "b: 2019-09-26" in again and "c: [x, y]" in again and "e: 1.50" in again
+
+
+@given(st.text(max_size=60))
+def test_any_block_text_reads_back(text: str) -> None:
+    out = emit.document({"d": emit.Block(text), "e": 1}, "x.json")
+    assert yaml.safe_load(out) == {"d": text, "e": 1}

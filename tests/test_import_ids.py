@@ -52,7 +52,7 @@ def test_doi_from_url(url: str, doi: str | None) -> None:
         ("RoBERTa: A Robustly Optimized BERT Pretraining Approach", "roberta-a-robustly-optimized-bert"),
         ("Regularizing and Optimizing LSTM Language Models", "regularizing-and-optimizing-lstm-language"),
         ("Pneumonoultramicroscopicsilicovolcanoconiosisandthensome words", "pneumonoultramicroscopicsilicovolcanoconi"),
-        ("Don’t Give Me the Details, Just the Summary!", "dont-give-me-the-details-just-the"),
+        ("Don’t Give Me the Details, Just the Summary!", "dont-give-me-the-details-just-the-summary"),
         ("Ünïcödé Títlé", "unicode-title"),
         ("!!!", "paper"),
     ],
@@ -102,3 +102,12 @@ def test_urls() -> None:
     assert ids.https_url("https://x.org/a b") == "https://x.org/a%20b"
     assert ids.url_key("http://www.aclweb.org/anthology/P18-1116/") == ids.url_key(
         "https://aclweb.org/anthology/P18-1116.pdf")
+
+
+@pytest.mark.parametrize(
+    ("title", "usable"),
+    [("[13] [code]", False), ("[14]", False), ("link", False), ("(pdf)", False), ("no", True),
+     ("XLNet", True), ("Mogrifier LSTM", True)],
+)
+def test_reference_markers_are_not_titles(title: str, usable: bool) -> None:
+    assert ids.usable_title(title) is usable

@@ -202,7 +202,7 @@ class Importer:
             for c in _list(raw.get("categories")):
                 if isinstance(c, str) and c not in node.categories:
                     node.categories.append(c)
-            desc = _str(raw.get("description")).strip()
+            desc = _description(raw.get("description"))
             if desc and not node.description:
                 node.description = desc
             for s in _list(raw.get("synonyms")):
@@ -259,7 +259,7 @@ class Importer:
             if c and c not in columns:
                 columns.append(c)
         if rows:
-            board = Board(task.id, task.name, name, _str(ds.get("description")).strip() or None, columns)
+            board = Board(task.id, task.name, name, _description(ds.get("description")), columns)
             self.boards.append(board)
             for raw in rows:
                 self._row(board, raw)
@@ -304,6 +304,9 @@ class Importer:
         doi = ids.doi_from_url(paper_url) if paper_url and not arxiv else None
         url = ids.https_url(paper_url) if paper_url else None
         title = ids.clean_text(_str(r.get("paper_title"))) or None
+        if title is not None and not ids.usable_title(title):
+            self.report.junk_title(index, board.task_name, board.dataset_name, model, title)
+            title = None
         date = _str(r.get("paper_date"))
         date = date[:10] if _DATE_RE.match(date) and _valid_date(date[:10]) else None
         code = []
@@ -606,6 +609,12 @@ class Importer:
             if node.synonyms:
                 data["synonyms"] = node.synonyms
             self.plan.tasks[tid] = data
+
+
+def _description(value: object) -> str | None:
+    """Markdown text without trailing spaces on its lines (so it can be a YAML literal block)."""
+    lines = [line.rstrip() for line in _str(value).replace("\r\n", "\n").strip().split("\n")]
+    return "\n".join(lines) or None
 
 
 def _valid_date(text: str) -> bool:

@@ -68,6 +68,8 @@ def string(text: str, flow: bool = False) -> str:
     """A string as a plain scalar when YAML reads it back as this same string, else double-quoted.
     In block context a `:` not followed by a space is allowed (URLs); in flow context it is not."""
     probe = text if flow else re.sub(r":(?=[^\s])", "x", text)
+    if any(c in text for c in "\x85\u2028\u2029"):
+        return quoted(text)  # line breaks to YAML 1.1
     if flow and any(c in text for c in "?:#"):
         return quoted(text)  # PyYAML ends a plain scalar at these inside {...} / [...]
     if (
@@ -106,7 +108,8 @@ def _flow(value: object) -> str:
 
 def _block_text(text: str, indent: str) -> str | None:
     """`|-` with the text's lines, or None when a literal block cannot hold it exactly."""
-    if not text or text != text.strip() or _PRINTABLE_RE.search(text) or "\r" in text or "\t" in text:
+    if (not text or text != text.strip() or _PRINTABLE_RE.search(text) or "\r" in text or "\t" in text
+            or any(c in text for c in "\x85\u2028\u2029")):
         return None
     lines = text.split("\n")
     if any(line != line.rstrip() for line in lines):

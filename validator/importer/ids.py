@@ -147,3 +147,13 @@ def valid_id(value: str) -> bool:
 def title_key(title: str) -> str:
     """A title reduced for identity: case, punctuation and spacing ignored."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", unicodedata.normalize("NFKD", title).lower()).split())
+
+
+_NOT_TITLES = {"paper", "link", "here", "pdf", "code", "arxiv", "url", "source", "official", "blog", "slides"}
+
+
+def usable_title(title: str) -> bool:
+    """False for the reference markers the archive has in `paper_title` ("[13] [code]", "[14]", "link")."""
+    rest = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", title)
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", rest)]
+    return bool(words) and not all(w.lower() in _NOT_TITLES for w in words)

@@ -57,7 +57,10 @@ def decide(name: str, values: list[float], kinds: dict[str, MetricKind], lower_h
         unit, rng = kind.unit, kind.range
         # A score on a 0-100 scale in the catalogue may be on 0-1 in this table (OGB): the values
         # decide, and the range follows the scale. A kind without a unit leaves the scale to us.
-        if unit in ("percent", "proportion") or (unit is None and rng is not None and rng[1] == 100):
+        # Only for higher-is-better scores: an error rate of 0.64 is as likely 0.64 % as 64 %.
+        if kind.direction == "higher" and (
+            unit in ("percent", "proportion") or (unit is None and rng is not None and rng[1] == 100)
+        ):
             unit = _score_unit(values)
             if rng is None or rng[1] in (1, 100):
                 lo = rng[0] if rng is not None else 0.0
@@ -69,7 +72,7 @@ def decide(name: str, values: list[float], kinds: dict[str, MetricKind], lower_h
     for pattern, direction, unit in BUILTIN:
         if re.search(pattern, lowered):
             if unit == "score":
-                unit = _score_unit(values)
+                unit = _score_unit(values) if direction == "higher" else "percent"
             return Decision(direction, unit, None, "built-in", pattern)
     return Decision("lower" if lower_hint else "higher", "none", None, "guess")
 

@@ -32,6 +32,7 @@ class ImportReport:
     metrics: list[dict] = field(default_factory=list)  # directions/units not from the catalogue
     areas: list[dict] = field(default_factory=list)
     titles: list[dict] = field(default_factory=list)
+    ignored_titles: list[dict] = field(default_factory=list)
     dates: list[dict] = field(default_factory=list)
     task_graph_notes: list[dict] = field(default_factory=list)
     structure_notes: list[str] = field(default_factory=list)
@@ -76,6 +77,10 @@ class ImportReport:
         self.titles.append({"title": title, "rows": rows,
                             "detail": "no title in the archive or --papers: the identifier stands in for it"})
 
+    def junk_title(self, row: int, task: str, dataset: str, model: str, title: str) -> None:
+        self.ignored_titles.append({"row": row, "task": task, "dataset": dataset, "model": model, "title": title,
+                                    "detail": "not a title (a reference marker); ignored"})
+
     def date_guess(self, title: str, published: str, how: str) -> None:
         self.dates.append({"paper": title, "published": published, "from": how})
 
@@ -114,6 +119,7 @@ class ImportReport:
                 "directions_to_confirm": len(self.guessed_directions()),
                 "areas_guessed": len(self.areas),
                 "placeholder_titles": len(self.titles),
+                "titles_ignored": len(self.ignored_titles),
                 "partial_dates": len(self.dates),
                 "files_created": len(self.created),
                 "files_updated": len(self.updated),
@@ -126,6 +132,7 @@ class ImportReport:
             "metrics_to_confirm": self.guessed_directions(),
             "areas_guessed": self.areas,
             "placeholder_titles": self.titles,
+            "titles_ignored": self.ignored_titles,
             "dates_guessed": self.dates,
             "task_graph": self.task_graph_notes,
             "structure": self.structure_notes,
@@ -188,6 +195,11 @@ def render_text(report: ImportReport, out: TextIO) -> None:
         w(f"Papers without a title, identifier written as the title ({len(report.titles)}):")
         for t in report.titles:
             w(f"  {t['title']} (rows {', '.join(map(str, t['rows']))})")
+    if report.ignored_titles:
+        w()
+        w(f"paper_title values that are not titles, ignored ({len(report.ignored_titles)}):")
+        for e in report.ignored_titles:
+            w(f"  {where(e)}: {e['title']!r}")
     if report.dates:
         w()
         w(f"Paper dates not from paper_date or --papers ({len(report.dates)}):")
