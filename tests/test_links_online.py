@@ -119,7 +119,7 @@ def test_online_findings_are_reported_where_they_are(services, tmp_path, capsys)
     # The real papers pass: nothing reported for ALBERT, BERT's title and date, or LSTM.
     assert not [p for p in problems if p.file in (ALBERT, LSTM)]
     assert not [p for p in problems if p.file == BERT and p.code in ("title-mismatch", "date-mismatch")]
-    # Five arXiv ids in one batch, plus the missing one confirmed on its own.
+    # Five arXiv ids in one batch, then the missing one asked once more.
     assert sorted(arxiv.id_lists()[0]) == ["1810.04805", "1907.11692", "1909.11942", "2401.99999", "hep-th/9711200"]
     assert len(arxiv.requests) == 2
 
@@ -140,7 +140,7 @@ def test_only_selected_files_are_looked_up(services, tmp_path, capsys):
     root = write_repo(tmp_path / "repo", FILES, base=False)
     code, problems = validate(root, str(root / GHOST), capsys=capsys)
     assert code == 1 and where(problems, "paper-not-found") == [(GHOST, 4, "error")]
-    assert arxiv.id_lists() == [["2401.99999"]]
+    assert arxiv.id_lists() == [["2401.99999"], ["2401.99999"]]  # asked, then confirmed
     assert crossref.requests == [] and github.requests == []
 
 

@@ -45,11 +45,20 @@ def test_batches_follow_the_batch_size(tmp_path, arxiv):
     assert all(answers[i].found for i in ids)
 
 
-def test_a_missing_id_is_confirmed_alone_then_reported_missing(tmp_path, arxiv):
-    answers = client(tmp_path, arxiv).lookup(["1909.11942", "2401.99999"])
-    assert arxiv.id_lists() == [["1909.11942", "2401.99999"], ["2401.99999"]]
+def test_missing_ids_are_asked_once_more_together_then_reported_missing(tmp_path, arxiv):
+    answers = client(tmp_path, arxiv).lookup(["1909.11942", "2401.99999", "2401.99998"])
+    assert arxiv.id_lists() == [["1909.11942", "2401.99999", "2401.99998"], ["2401.99999", "2401.99998"]]
     assert answers["1909.11942"].found
-    assert not answers["2401.99999"].found
+    assert not answers["2401.99999"].found and not answers["2401.99998"].found
+
+
+def test_an_empty_answer_under_load_is_asked_again_not_believed(tmp_path, arxiv):
+    empty = Fault(200, {"Content-Type": "application/atom+xml"},
+                  b'<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title></feed>')
+    arxiv.fail(empty, times=1)
+    answers = client(tmp_path, arxiv).lookup(["1909.11942", "1810.04805"])
+    assert answers["1909.11942"].found and answers["1810.04805"].found
+    assert len(arxiv.requests) == 2
 
 
 def test_an_id_arxiv_rejects_is_missing_and_the_rest_is_asked_again(tmp_path, arxiv):

@@ -5,8 +5,8 @@ that exists (its `<id>` is the abstract page with a version: `http://arxiv.org/a
 and nothing for a well-formed id that does not exist. A malformed id makes it answer with a
 single entry titled `Error` whose `<id>` is `http://arxiv.org/api/errors#...`. Under load it
 may answer a bare `Rate exceeded.`; both are handled here. Because arXiv has been seen to
-return an empty feed for ids that do exist, ids missing from a batch are asked once more on
-their own before they are called missing.
+return an empty feed for ids that do exist, the ids missing from an answer are asked once more
+(together) before they are called missing.
 """
 
 from __future__ import annotations
@@ -115,9 +115,11 @@ class ArxivClient(Client[PaperAnswer]):
 
     def _ask(self, keys: list[str]) -> Iterator[tuple[str, PaperAnswer]]:
         size = max(1, self.settings.arxiv_batch)
-        queue = deque(keys[i : i + size] for i in range(0, len(keys), size))
+        # (ids, confirming): ids missing from an answer are asked once more, together, before
+        # they are called missing, so one empty answer under load costs one request, not errors.
+        queue: deque[tuple[list[str], bool]] = deque((keys[i : i + size], False) for i in range(0, len(keys), size))
         while queue:
-            batch = queue.popleft()
+            batch, confirming = queue.popleft()
             entries, errors = self._fetch(batch)
             wanted = set(batch)
             got: dict[str, PaperAnswer] = {}
@@ -135,11 +137,10 @@ class ArxivClient(Client[PaperAnswer]):
                         yield key, PaperAnswer(found=False, note=f"arXiv: {errors[0]}")
                 rest = [key for key in rest if key not in rejected]
                 if rest:
-                    queue.appendleft(rest)  # asked again without the id arXiv rejected
+                    queue.appendleft((rest, confirming))  # asked again without the id arXiv rejected
                 continue
-            if len(batch) > 1:
-                # Confirm each missing id on its own before calling it missing.
-                queue.extendleft([key] for key in reversed(rest))
+            if rest and not confirming:
+                queue.appendleft((rest, True))
             else:
                 for key in rest:
                     yield key, PaperAnswer(found=False)
