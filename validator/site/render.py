@@ -31,7 +31,7 @@ STATIC = HERE / "static"
 # such ids, this is a second line of defence against writing outside the tree).
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 # An external link must be a plain https URL without spaces or control characters.
-HTTPS_RE = re.compile(r"^https://[^\s/$.?#][^\s\x00-\x1f\x7f]*$")
+HTTPS_RE = re.compile(r"https://[^\s/$.?#][^\s\x00-\x1f\x7f]*")
 
 NOTABLE = 12  # leaderboards on the home page
 RECENT = 15  # state-of-the-art changes on the home page
@@ -42,7 +42,7 @@ ARROWS = {"higher": "↑", "lower": "↓"}
 
 def https(url: Any) -> str | None:
     """The URL when it is a well-formed https URL, else None (then no href is written)."""
-    if isinstance(url, str) and len(url) <= 2000 and HTTPS_RE.match(url):
+    if isinstance(url, str) and len(url) <= 2000 and HTTPS_RE.fullmatch(url):
         return url
     return None
 
