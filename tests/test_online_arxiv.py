@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from standins import Fault
 from standins.arxiv_api import ArxivStandIn
 
-from validator.online.arxiv import ArxivClient, parse_feed
+from validator.online.arxiv import ArxivClient, MalformedAnswer, parse_feed
 from validator.online.cache import AnswerCache
 from validator.online.http import Http
 from validator.online.settings import Settings
@@ -22,8 +24,8 @@ def client(tmp_path, server, **kw) -> ArxivClient:
     options = dict(arxiv_url=server.url, arxiv_min_interval=0.0, timeout=2.0, retries=2, backoff=0.01,
                    budget=10.0, cache_dir=tmp_path / "cache")
     options.update(kw)
-    settings = Settings(**options)
-    return ArxivClient(Http(settings), AnswerCache(settings.cache_dir))
+    chosen = Settings(**options)
+    return ArxivClient(Http(chosen), AnswerCache(chosen.cache_dir))
 
 
 def test_many_ids_in_one_request(tmp_path, arxiv):
@@ -107,3 +109,19 @@ def test_parse_feed_reads_https_ids_and_versions():
   Title</title></entry></feed>"""
     entries, errors = parse_feed(body)
     assert errors == [] and entries[0].id == "2401.00001" and entries[0].title == "A Title"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda t: f'<?xml version="1.0" encoding="{t[:8]}"?><feed>{t}</feed>'.encode(
+        "utf-8", "replace")),
+    st.text(max_size=300).map(
+        lambda t: f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>{t}</id><title>{t}</title></entry></feed>'
+        .encode("utf-8", "replace")),
+))
+def test_any_answer_parses_or_is_malformed(body):
+    try:
+        parse_feed(body)
+    except MalformedAnswer:
+        pass

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from standins import Fault
 from standins.crossref_api import CrossrefStandIn
 from standins.github_repos_api import GithubStandIn
 
 from validator.online.cache import AnswerCache
-from validator.online.crossref import CrossrefClient
+from validator.online.crossref import CrossrefClient, parse_work, parse_work_list
 from validator.online.github import GithubClient
 from validator.online.http import Http
 from validator.online.settings import Settings
 
 
-def settings(tmp_path, **kw) -> Settings:
+def chosen(tmp_path, **kw) -> Settings:
     options = dict(timeout=2.0, retries=1, backoff=0.01, budget=10.0, cache_dir=tmp_path / "cache")
     options.update(kw)
     return Settings(**options)
@@ -33,12 +37,12 @@ def github():
 
 
 def crossref_client(tmp_path, server) -> CrossrefClient:
-    s = settings(tmp_path, doi_url=server.url)
+    s = chosen(tmp_path, doi_url=server.url)
     return CrossrefClient(Http(s), AnswerCache(s.cache_dir))
 
 
 def github_client(tmp_path, server, token=None) -> GithubClient:
-    s = settings(tmp_path, github_url=server.url, github_token=token)
+    s = chosen(tmp_path, github_url=server.url, github_token=token)
     return GithubClient(Http(s), AnswerCache(s.cache_dir))
 
 
@@ -124,3 +128,21 @@ def test_github_graphql_refused_token_is_one_failure(tmp_path, github):
     c = github_client(tmp_path, github, token="wrong")
     assert c.lookup(["google-research/albert", "google-research/bert"]) == {}
     assert "GITHUB_TOKEN" in (c.failure or "") and len(github.requests) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=200),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+                 lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                     st.sampled_from(["message", "items", "title", "issued", "date-parts", "DOI", "author", "given"]),
+                     inner, max_size=4),
+                 max_leaves=30).map(lambda v: json.dumps(v).encode()),
+    st.just(b"[" * 100_000 + b"]" * 100_000),
+))
+def test_any_crossref_answer_parses_or_is_malformed(body):
+    for parse in (parse_work, parse_work_list):
+        try:
+            parse(body)
+        except ValueError:
+            pass

@@ -52,7 +52,7 @@ def parse_feed(body: bytes) -> tuple[list[Entry], list[str]]:
         raise MalformedAnswer("rate exceeded")
     try:
         root = ET.fromstring(body)
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise MalformedAnswer(f"not XML ({exc})") from None
     if root.tag != ATOM + "feed":
         raise MalformedAnswer(f"not an Atom feed (root element {root.tag!r})")

@@ -11,7 +11,6 @@ is 404 too is the DOI called missing.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from validator.online.answers import PaperAnswer, paper_from_cache
 from validator.online.cache import AnswerCache
 from validator.online.client import Client
-from validator.online.http import Http, Response
+from validator.online.http import Http, Response, json_body
 
 # DOIs per filtered request; twenty keep the URL well under any server's limit.
 BATCH = 20
@@ -39,7 +38,7 @@ def _date(value: Any) -> str | None:
 
 def parse_work(body: bytes) -> PaperAnswer:
     """A Crossref `/works/{doi}` answer as a found paper; ValueError when it is not one."""
-    data = json.loads(body)
+    data = json_body(body)
     message = data.get("message") if isinstance(data, dict) else None
     if not isinstance(message, dict):
         raise ValueError("no 'message' object")
@@ -48,7 +47,7 @@ def parse_work(body: bytes) -> PaperAnswer:
 
 def parse_work_list(body: bytes) -> dict[str, PaperAnswer]:
     """A Crossref `/works?filter=...` answer: lowercase DOI -> found paper; ValueError when malformed."""
-    data = json.loads(body)
+    data = json_body(body)
     message = data.get("message") if isinstance(data, dict) else None
     items = message.get("items") if isinstance(message, dict) else None
     if not isinstance(items, list):
@@ -65,7 +64,8 @@ def _work(message: dict[str, Any]) -> PaperAnswer:
     title = titles[0] if isinstance(titles, list) and titles and isinstance(titles[0], str) else None
     dates = tuple(dict.fromkeys(d for f in _DATE_FIELDS if (d := _date(message.get(f)))))
     authors = []
-    for person in message.get("author") or []:
+    people = message.get("author")
+    for person in people if isinstance(people, list) else []:
         if isinstance(person, dict):
             name = " ".join(str(person[k]) for k in ("given", "family") if isinstance(person.get(k), str))
             if name:
@@ -130,7 +130,7 @@ class CrossrefClient(Client[PaperAnswer]):
                 yield doi, PaperAnswer(found=False)
                 continue
             try:
-                name = json.loads(agency.body)["message"]["agency"]["label"]
+                name = json_body(agency.body)["message"]["agency"]["label"]
             except (ValueError, KeyError, TypeError):
                 name = "another registration agency"
             yield doi, PaperAnswer(found=True, note=f"registered with {name}, not Crossref")

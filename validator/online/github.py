@@ -18,7 +18,7 @@ from typing import Any
 from validator.online.answers import RepoAnswer, repo_from_cache
 from validator.online.cache import AnswerCache
 from validator.online.client import Client
-from validator.online.http import Http
+from validator.online.http import Http, json_body
 
 # Repositories per GraphQL request: far below GitHub's node limits, and one request for most runs.
 GRAPHQL_BATCH = 50
@@ -66,7 +66,7 @@ class GithubClient(Client[RepoAnswer]):
             if response.status != 200:
                 raise self.http.give_up(self.service, f"HTTP {response.status}")
             try:
-                answer = json.loads(response.body)
+                answer = json_body(response.body)
                 data: dict[str, Any] = answer.get("data") or {}
                 errors = {
                     str(e["path"][0]): str(e.get("type"))
@@ -100,7 +100,7 @@ class GithubClient(Client[RepoAnswer]):
             if response.status != 200:
                 raise self.http.give_up(self.service, f"HTTP {response.status}")
             try:
-                data = json.loads(response.body)
+                data = json_body(response.body)
                 archived = bool(data.get("archived", False))
                 full_name = data.get("full_name") if isinstance(data.get("full_name"), str) else None
             except (ValueError, AttributeError):

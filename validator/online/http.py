@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import json
 import socket
 import threading
 import time
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from validator import __version__
 from validator.online.settings import Settings
@@ -230,6 +232,14 @@ class Http:
             self.budget.spend(wait)
             self._sleep(wait)
         raise self.give_up(service, f"{reason} after {attempts} attempt{'s' if attempts != 1 else ''}")
+
+
+def json_body(body: bytes) -> Any:
+    """A JSON answer's value; ValueError for anything that is not JSON (including absurd nesting)."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
