@@ -24,6 +24,11 @@ MARKER = "<!-- pwc-bot:validation-report -->"
 GITHUB_LIMIT = 65_536
 DEFAULT_LIMIT = 65_000
 MAX_ROWS_PER_LEADERBOARD = 30
+# A leaderboard that is new (or removed) as a whole is shown by its top rows only: in an import
+# of hundreds of leaderboards, their first rows are what a reviewer looks at.
+MAX_ROWS_WHOLE_LEADERBOARD = 5
+# More leaderboards than this added (or removed) whole are listed one line each in a table.
+MAX_WHOLE_LEADERBOARDS_DETAILED = 3
 MAX_MOVED_LISTED = 5
 MAX_METRIC_COLUMNS = 6
 LOCAL_COMMAND = "pip install -e . && pwc validate --changed-since origin/main"
@@ -211,11 +216,7 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
 
 
 def _leaderboard_group(change: Mapping[str, Any], links: _Links) -> _Group:
-    task = change.get("task") or {}
-    dataset = change.get("dataset") or {}
-    title = f"{md_text(task.get('name') or task.get('id') or '?', 150)} · " + md_text(
-        dataset.get("name") or dataset.get("id") or "?", 150
-    )
+    title = _board_title(change)
     status = change.get("status")
     prefix = {"added": "🆕 New leaderboard: ", "removed": "🗑️ Leaderboard removed: "}.get(status or "", "")
     lines = [f"\n#### {prefix}{title}\n"]
@@ -235,8 +236,9 @@ def _leaderboard_group(change: Mapping[str, Any], links: _Links) -> _Group:
     rows = list(change.get("rows") or [])
     moved = [r for r in rows if r.get("change") == "moved"]
     listed = [r for r in rows if r.get("change") != "moved" or len(moved) <= MAX_MOVED_LISTED]
-    hidden = listed[MAX_ROWS_PER_LEADERBOARD:]
-    listed = listed[:MAX_ROWS_PER_LEADERBOARD]
+    cap = MAX_ROWS_PER_LEADERBOARD if status == "changed" else MAX_ROWS_WHOLE_LEADERBOARD
+    hidden = listed[cap:]
+    listed = listed[:cap]
 
     declared = [m.get("name") for m in change.get("metrics") or [] if m.get("name")]
     order = ([primary] if primary else []) + [m for m in declared if m != primary]
@@ -284,6 +286,67 @@ def _leaderboard_group(change: Mapping[str, Any], links: _Links) -> _Group:
         items.append("| " + " | ".join(cells) + " |\n")
     trailer = "".join(f"\n{n}\n" for n in trailer_notes)
     return _Group(header="".join(lines), items=items, trailer=trailer)
+
+
+def _boards(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [c for c in changes if isinstance(c, Mapping)]
+
+
+def _review_order(change: Mapping[str, Any]) -> tuple[int, str, str]:
+    """What a reviewer should look at first: new first places, other changes to existing
+    leaderboards, then leaderboards added or removed whole; by task and dataset name within."""
+    status = change.get("status")
+    group = 0 if change.get("new_first_place") else 1 if status == "changed" else 2 if status == "added" else 3
+    task, dataset = change.get("task") or {}, change.get("dataset") or {}
+    return (group, str(task.get("name") or ""), str(dataset.get("name") or ""))
+
+
+def _board_title(change: Mapping[str, Any]) -> str:
+    task, dataset = change.get("task") or {}, change.get("dataset") or {}
+    return (
+        f"{md_text(task.get('name') or task.get('id') or '?', 150)} · "
+        f"{md_text(dataset.get('name') or dataset.get('id') or '?', 150)}"
+    )
+
+
+def _compact_group(status: str, boards: list[Mapping[str, Any]]) -> _Group:
+    """Leaderboards added or removed whole, one table line each (an import touches hundreds)."""
+    if status == "added":
+        header = f"\n#### 🆕 {_plural(len(boards), 'new leaderboard')}\n\n| Leaderboard | Results | First place |\n"
+        header += "|---|---:|---|\n"
+    else:
+        header = f"\n#### 🗑️ {_plural(len(boards), 'leaderboard')} removed\n\n| Leaderboard | Results removed |\n"
+        header += "|---|---:|\n"
+    items = []
+    for board in boards:
+        rows = list(board.get("rows") or [])
+        cells = [_board_title(board), str(len(rows))]
+        if status == "added":
+            primary = board.get("primary_metric")
+            firsts = [r for r in rows if r.get("rank") == 1]
+            cells.append(
+                " / ".join(
+                    f"{md_text(r.get('model') or '(unnamed)', 100)} "
+                    f"({format_value((r.get('metrics') or {}).get(primary))} {md_text(primary or '', 60)})"
+                    for r in firsts
+                )
+                or "–"
+            )
+        items.append("| " + " | ".join(cells) + " |\n")
+    return _Group(header=header, items=items)
+
+
+def _leaderboard_groups(changes: list[Mapping[str, Any]], links: _Links) -> list[_Group]:
+    ordered = sorted(changes, key=_review_order)
+    groups = []
+    for status in ("added", "removed"):
+        whole = [c for c in ordered if c.get("status") == status]
+        if len(whole) > MAX_WHOLE_LEADERBOARDS_DETAILED:
+            ordered = [c for c in ordered if c.get("status") != status]
+            groups.append((status, _compact_group(status, whole)))
+    detailed = [_leaderboard_group(c, links) for c in ordered]
+    # Detailed changes to existing leaderboards first, then the compact tables, added before removed.
+    return detailed + [g for _, g in groups]
 
 
 def _verdict(errors: int, warnings: int) -> str:
@@ -346,7 +409,7 @@ def render_comment(
             "",
             "leaderboard rows",
             0.35,
-            [_leaderboard_group(c, links) for c in changes if isinstance(c, Mapping)],
+            _leaderboard_groups(_boards(changes), links),
         ),
         _Section(
             f"\n<details>\n<summary>⚠️ {_plural(warnings, 'warning')} (they do not block the merge)</summary>\n",
