@@ -266,3 +266,32 @@ def test_text_report_and_quiet_progress_off_a_terminal(tmp_path: Path, capsys) -
     assert err == ""  # no progress bar when stderr is not a terminal
     assert out.startswith("11 rows: 5 converted, 1 merged")
     assert "row 5: Language Modelling / Penn Treebank / Starred: Test perplexity = '50.1*'" in out
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    root = empty_repo(tmp_path)
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(ARCHIVE))
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "validator", "import", str(path), "--root", str(root)],
+                              stdout=subprocess.PIPE, stderr=slave, timeout=120, check=False)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 1
+    assert b"importing [" in seen and b"11/11 rows" in seen
