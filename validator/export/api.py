@@ -63,39 +63,36 @@ def _papers_by_id(repo: Repository) -> dict[str, Entry[PaperFile]]:
 
 def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
     """For each paper, up to RELATED_MAX papers sharing its leaderboards: most shared first, then the
-    closest in rank, then by id."""
-    scores: dict[str, dict[str, list[int]]] = {}
+    closest in rank, then by id. Only rank neighbours (RELATED_WINDOW either side) are compared."""
+    positions: dict[str, list[tuple[list[str], int]]] = {}
     for board in boards:
-        order: list[str] = []
-        seen: set[str] = set()
-        for ref in board.refs:
-            pid = ref.paper.id
-            if pid not in seen:
-                seen.add(pid)
-                order.append(pid)
-        n = len(order)
+        order = list(dict.fromkeys(ref.paper.id for ref in board.refs))  # a paper once, at its best row
         for i, pid in enumerate(order):
-            mine = scores.setdefault(pid, {})
-            for j in range(max(0, i - RELATED_WINDOW), min(n, i + RELATED_WINDOW + 1)):
-                if j == i:
-                    continue
-                other = order[j]
-                distance = abs(i - j)
-                score = mine.get(other)
-                if score is None:
-                    mine[other] = [1, distance]
-                else:
-                    score[0] += 1
-                    if distance < score[1]:
-                        score[1] = distance
+            positions.setdefault(pid, []).append((order, i))
+    summaries = {
+        pid: {"id": pid, "title": e.model.paper.title, "published": e.model.paper.published}
+        for pid, e in papers.items()
+    }
     related: dict[str, list[dict[str, Any]]] = {}
-    for pid, mine in scores.items():
-        best = sorted(mine.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))[:RELATED_MAX]
-        related[pid] = [
-            {"id": other, "title": papers[other].model.paper.title, "published": papers[other].model.paper.published}
-            for other, _score in best
-            if other in papers
-        ]
+    for pid, where in positions.items():
+        if len(where) == 1:
+            # Most papers sit on one leaderboard: every candidate is shared once, so nearest first.
+            order, i = where[0]
+            n = len(order)
+            chosen: list[str] = []
+            for d in range(1, RELATED_WINDOW + 1):
+                pair = [order[j] for j in (i - d, i + d) if 0 <= j < n]
+                chosen.extend(sorted(pair))
+        else:
+            score: dict[str, tuple[int, int]] = {}
+            for order, i in where:
+                for j in range(max(0, i - RELATED_WINDOW), min(len(order), i + RELATED_WINDOW + 1)):
+                    if j != i:
+                        other, d = order[j], abs(i - j)
+                        seen = score.get(other)
+                        score[other] = (1, d) if seen is None else (seen[0] + 1, min(seen[1], d))
+            chosen = [o for o, _ in sorted(score.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))]
+        related[pid] = [summaries[o] for o in chosen[:RELATED_MAX] if o in summaries]
     return related
 
 

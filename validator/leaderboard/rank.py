@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from validator.model.inputs import date_sort_key
@@ -32,10 +32,10 @@ class Scored(Generic[T]):
     # in one file): keeps the order stable from run to run, so the output is byte-identical.
     tiebreak: tuple[str | int, ...]
     item: T
+    date_key: str = field(init=False)  # the date as it sorts, computed once: sorts read it often
 
-    @property
-    def date_key(self) -> str:
-        return date_sort_key(self.date)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "date_key", date_sort_key(self.date))
 
 
 def rankable(value: float | None) -> bool:
