@@ -69,6 +69,15 @@ def test_rewriting_replaces_the_directory_whole(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary directories left
 
 
+def test_what_the_validator_writes_is_always_readable_back(tmp_path: Path) -> None:
+    long = {**REPORT, "problems": [{**REPORT["problems"][0], "message": "x" * 50_000, "code": "c" * 900}]}
+    wide = {**CHANGE, "rows": [{**CHANGE["rows"][0], "model": "m" * 5000, "metrics": {f"M{i}": i for i in range(300)}}]}
+    write_report_dir(tmp_path / "r", long, [wide], SHA, None)
+    got = read_report_dir(tmp_path / "r")
+    assert got.report.problems[0].message.endswith("…") and len(got.report.problems[0].message) == 20_000
+    assert len(got.changes.leaderboards[0].rows[0].metrics) == 200
+
+
 def test_a_bad_head_sha_is_refused_when_writing(tmp_path: Path) -> None:
     with pytest.raises(ReportDirError):
         write_report_dir(tmp_path / "r", REPORT, [], "HEAD", None)

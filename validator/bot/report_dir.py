@@ -173,6 +173,25 @@ def _normalise_changes(changes: list[dict[str, Any]] | dict[str, Any]) -> dict[s
     return {"schema_version": 1, "leaderboards": list(changes)}
 
 
+# The longest string each field may hold (see the models above); anything else is a Short.
+_CLIP = {"message": 20_000, "hint": 20_000, "file": 4096, "source": 4096, "title": 2000}
+
+
+def _clip(value: Any, key: str = "") -> Any:
+    """The report with over-long strings shortened and over-long lists cut, so that whatever the
+    validator produced, the bot can read it back (the counts keep the true totals)."""
+    if isinstance(value, str):
+        limit = _CLIP.get(key, 500)
+        return value if len(value) <= limit else value[: limit - 1] + "…"
+    if isinstance(value, dict):
+        items = list(value.items())[: 200 if key in ("metrics", "previous_metrics") else None]
+        return {(_clip(k) if isinstance(k, str) else k): _clip(v, k if isinstance(k, str) else "") for k, v in items}
+    if isinstance(value, list | tuple):
+        limit = {"problems": MAX_PROBLEMS, "leaderboards": MAX_LEADERBOARDS, "rows": MAX_ROWS}.get(key, 200)
+        return [_clip(v) for v in list(value)[:limit]]
+    return value
+
+
 def write_report_dir(
     out_dir: Path,
     report: dict[str, Any],
@@ -191,8 +210,13 @@ def write_report_dir(
     head_sha = head_sha.strip()
     if not is_commit_sha(head_sha):
         raise ReportDirError(f"head SHA {head_sha!r} is not a full commit SHA")
-    parsed_report = ValidationReport.model_validate(report)
-    parsed_changes = LeaderboardChanges.model_validate(_normalise_changes(changes))
+    report = _clip(report)
+    changes_data = _clip(_normalise_changes(changes))
+    try:
+        parsed_report = ValidationReport.model_validate(report)
+        parsed_changes = LeaderboardChanges.model_validate(changes_data)
+    except ValidationError as exc:
+        raise ReportDirError(f"the report does not match the report directory's models: {exc}") from None
     comment = render_comment(
         parsed_report.model_dump(),
         parsed_changes.model_dump()["leaderboards"],
@@ -207,9 +231,7 @@ def write_report_dir(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
     try:
         (tmp / REPORT).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
-        (tmp / CHANGES).write_text(
-            json.dumps(_normalise_changes(changes), ensure_ascii=False, indent=1) + "\n", "utf-8"
-        )
+        (tmp / CHANGES).write_text(json.dumps(changes_data, ensure_ascii=False, indent=1) + "\n", "utf-8")
         (tmp / COMMENT).write_text(comment, "utf-8")
         (tmp / HEAD_SHA).write_text(head_sha + "\n", "utf-8")
         os.chmod(tmp, 0o755)
