@@ -62,7 +62,7 @@ class _Bar:
 
 def run(args: argparse.Namespace) -> int:
     from validator.importer.convert import ArchiveError, Importer
-    from validator.importer.papers import build_index
+    from validator.importer.papers import build_index, iter_array
     from validator.importer.report import render_json, render_text
     from validator.importer.write import apply
     from validator.load.repository import load_repository
@@ -72,16 +72,25 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"--root {args.root} is not a folder")
     try:
         data = _read_json(args.archive, "archive")
-        papers = build_index(_read_json(args.papers, "--papers file")) if args.papers else None
     except _Fail as exc:
         return fail(str(exc))
     repo = load_repository(root)
     bar = _Bar(sys.stderr)
-    importer = Importer(repo, papers, progress=bar)
+    importer = Importer(repo, progress=bar)
     try:
         importer.read(data)
     except ArchiveError as exc:
         return fail(f"{args.archive}: {exc}")
+    del data
+    if args.papers:
+        # Streamed, keeping only the papers the rows can match: the full file is several GB as objects.
+        try:
+            with open(args.papers, encoding="utf-8") as fh:
+                importer.papers = build_index(iter_array(fh), importer.wanted())
+        except OSError as exc:
+            return fail(f"cannot read --papers file {args.papers}: {exc.strerror or exc}")
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, NotAnArray, UnicodeDecodeError
+            return fail(f"--papers file {args.papers} is not a JSON list of papers: {exc}")
     plan = importer.convert()
     bar.close()
     if not args.dry_run:

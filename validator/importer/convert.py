@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import validator.checks  # noqa: F401  (loads the check modules before load.repository: they import each other)
 from validator.importer import ids
 from validator.importer.metrics import Decision, decide, is_count
-from validator.importer.papers import PapersIndex
+from validator.importer.papers import PapersIndex, Wanted
 from validator.importer.report import ImportReport
 from validator.importer.values import Unparseable, Value, parse_value
 from validator.load.repository import Entry, Repository
@@ -319,6 +319,14 @@ class Importer:
         self.rows.append(row)
         board.rows.append(row)
         self._tick()
+
+    def wanted(self) -> Wanted:
+        """The keys `--papers` entries are matched by: every row's arXiv id, URLs and title."""
+        return Wanted(
+            frozenset(r.arxiv for r in self.rows if r.arxiv),
+            frozenset(ids.url_key(u) for r in self.rows for u in r.urls),
+            frozenset(ids.title_key(r.title) for r in self.rows if r.title),
+        )
 
     # ------------------------------------------------------------ converting
 

@@ -3,8 +3,11 @@ authors, abstracts and dates the evaluation tables lack."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from validator.importer.ids import arxiv_from_url, normalise_arxiv, title_key, url_key
 
@@ -46,12 +49,62 @@ def _text(value: object) -> str | None:
     return None
 
 
-def build_index(data: object) -> PapersIndex:
-    """Index the parsed JSON list; entries that are not objects are counted and skipped."""
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The keys the archive's rows can be matched by: only these entries are kept (the full
+    papers-with-abstracts file has hundreds of thousands of abstracts)."""
+
+    arxiv: frozenset[str]
+    urls: frozenset[str]
+    titles: frozenset[str]
+
+
+class NotAnArray(ValueError):
+    pass
+
+
+def iter_array(fh: TextIO, chunk: int = 1 << 20) -> Iterator[object]:
+    """The items of a top-level JSON array, read incrementally: memory holds one item, not the file."""
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[\s,]*")
+    buf = fh.read(chunk)
+    while buf and not buf.strip():
+        more = fh.read(chunk)
+        if not more:
+            break
+        buf += more
+    buf = buf.lstrip()
+    if not buf.startswith("["):
+        raise NotAnArray("the file is not a JSON list")
+    pos = 1
+    while True:
+        pos = space.match(buf, pos).end()  # type: ignore[union-attr]
+        if pos >= len(buf) or (buf[pos] not in "]" and len(buf) - pos < 64):
+            more = fh.read(chunk)
+            if more:
+                buf, pos = buf[pos:] + more, 0
+                continue
+            if pos >= len(buf):
+                raise json.JSONDecodeError("the list is not closed", buf, pos)
+        if buf[pos] == "]":
+            return
+        try:
+            item, end = decoder.raw_decode(buf, pos)
+        except json.JSONDecodeError:
+            more = fh.read(chunk)
+            if not more:
+                raise
+            buf, pos = buf[pos:] + more, 0
+            continue
+        yield item
+        pos = end
+
+
+def build_index(items: Iterable[object], wanted: Wanted | None = None) -> PapersIndex:
+    """Index the entries (objects); entries that are not objects are counted and skipped. With
+    `wanted`, only entries matching one of its keys are kept."""
     index = PapersIndex()
-    if not isinstance(data, list):
-        return index
-    for item in data:
+    for item in items:
         if not isinstance(item, dict):
             index.skipped += 1
             continue
@@ -63,10 +116,17 @@ def build_index(data: object) -> PapersIndex:
         urls = [u for u in (item.get("url_abs"), item.get("url_pdf"), item.get("paper_url")) if isinstance(u, str)]
         if arxiv is None:
             arxiv = next((a for a in map(arxiv_from_url, urls) if a), None)
+        raw_title = _text(item.get("title"))
+        if wanted is not None and not (
+            (arxiv and arxiv in wanted.arxiv)
+            or any(url_key(u) in wanted.urls for u in urls if u.strip())
+            or (raw_title and title_key(raw_title) in wanted.titles)
+        ):
+            continue
         authors = item.get("authors")
         date = item.get("date")
         info = PaperInfo(
-            title=_text(item.get("title")),
+            title=raw_title,
             authors=tuple(" ".join(a.split()) for a in authors if isinstance(a, str) and a.strip())
             if isinstance(authors, list)
             else (),
