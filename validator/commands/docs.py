@@ -64,6 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except OSError as exc:
+        print(f"pwc docs: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     text = render()
     target = Path(args.out)
     current = target.read_text(encoding="utf-8") if target.exists() else None
