@@ -431,8 +431,8 @@ def render_comment(
         what = ", ".join(_plural(n, singular[noun], noun) for noun, n in omitted.items())
         note = (
             f"\n> ✂️ **This comment is shortened** to stay under GitHub's {GITHUB_LIMIT:,}-character "
-            f"limit: not shown are {what}. The job summary of the workflow run and its `pwc-report` "
-            "artifact have the whole report, as does the local check below.\n"
+            f"limit: not shown are {what}. The workflow run's `pwc-report` artifact has the whole "
+            "report (`report.json`), and so does the local check below.\n"
         )
     # Display order: verdict, what was cut, errors, warnings (folded), leaderboards, footer.
     body = head + note + errors_md + warnings_md + board_md + footer
