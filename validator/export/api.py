@@ -29,8 +29,14 @@ class ApiData:
     index: dict[str, Any]
     leaderboards: list[dict[str, Any]]
     papers: dict[str, dict[str, Any]]
-    evaluation_tables: list[dict[str, Any]]
+    repo: Repository = field(repr=False)
     boards: list[Board] = field(default_factory=list, repr=False)
+
+    @property
+    def evaluation_tables(self) -> list[dict[str, Any]]:
+        """The archive export, made on each access rather than kept: at 50,000 results it is tens of
+        megabytes that only its one file needs, for the moment it is written."""
+        return evaluation_tables(self.repo, self.boards)
 
 
 def paper_page_path(paper_id: str) -> str:
@@ -252,6 +258,6 @@ def build_api(repo: Repository) -> ApiData:
         index=index,
         leaderboards=leaderboards,
         papers=pages,
-        evaluation_tables=evaluation_tables(repo, boards),
+        repo=repo,
         boards=boards,
     )

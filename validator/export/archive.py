@@ -41,7 +41,7 @@ def _dataset_object(repo: Repository, board: Board) -> dict[str, Any]:
                 "paper_date": paper.published,
                 "code_links": [{"title": "", "url": link["url"]} for link in row["code"]],
                 "model_links": [],
-                "metrics": dict(row["metrics_text"]),
+                "metrics": row["metrics_text"],
                 "uses_additional_data": row["uses_additional_data"],
             }
         )

@@ -16,7 +16,7 @@ from validator.export.api import ApiData, paper_page_path
 
 API_PREFIX = "api/v1"
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
 
 
 def dumps(obj: object) -> bytes:
@@ -24,12 +24,17 @@ def dumps(obj: object) -> bytes:
     return orjson.dumps(obj, option=_OPTIONS)
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def _escape_char(char: str) -> str:
+    code = ord(char)
     if code < 0x10000:
         return f"\\u{code:04x}"
     code -= 0x10000  # a UTF-16 surrogate pair, as json.dumps writes it
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _escape(match: re.Match[bytes]) -> bytes:
+    # A run of non-ASCII bytes in orjson's output is whole UTF-8 characters (they only occur in strings).
+    return "".join(_escape_char(c) for c in match.group().decode("utf-8")).encode("ascii")
 
 
 def dumps_archive(obj: object) -> bytes:
@@ -37,7 +42,8 @@ def dumps_archive(obj: object) -> bytes:
     data = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     if data.isascii():
         return data
-    return _NON_ASCII.sub(_escape, data.decode("utf-8")).encode("ascii")
+    # Substituting in the bytes keeps one copy of a file that can be tens of megabytes.
+    return _NON_ASCII.sub(_escape, data)
 
 
 def api_files(api: ApiData) -> Iterator[tuple[str, bytes]]:
