@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import PAPER_PATH, write_repo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from validator import pipeline
 from validator.cli import main
+from validator.importer.convert import Importer
+from validator.importer.write import apply, paper_text
 from validator.load.repository import load_repository
 
 
@@ -295,3 +299,85 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         os.close(master)
     assert proc.returncode == 1
     assert b"importing [" in seen and b"11/11 rows" in seen
+
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=12)
+_scalars = _scalars | st.sampled_from(
+    ["https://arxiv.org/abs/1909.11942v2", "http://aclweb.org/anthology/P18-1116", "2019-09-26", "89.1%", "1 ± 2",
+     "-", "2019-02-30", "[1]"])
+_anything = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.text(max_size=5), inner, max_size=3), max_leaves=8)
+_rows = st.lists(st.fixed_dictionaries({}, optional={
+    "model_name": _scalars, "paper_url": _scalars, "paper_title": _scalars, "paper_date": _scalars,
+    "metrics": st.dictionaries(st.sampled_from(["A", "B", " ", "Number of params"]), _scalars, max_size=3) | _anything,
+    "code_links": st.lists(st.fixed_dictionaries({"url": _scalars}), max_size=2) | _anything,
+    "uses_additional_data": _scalars}) | _anything, max_size=4)
+_datasets = st.lists(st.fixed_dictionaries({}, optional={
+    "dataset": _scalars, "subdataset": _scalars, "description": _scalars,
+    "sota": st.fixed_dictionaries({}, optional={"metrics": st.lists(_scalars, max_size=3) | _anything,
+                                                "rows": _rows}) | _anything,
+    "subdatasets": st.lists(st.fixed_dictionaries({"sota": st.fixed_dictionaries({"rows": _rows})}), max_size=2)}),
+    max_size=3)
+_tasks = st.recursive(
+    st.fixed_dictionaries({}, optional={"task": _scalars, "categories": _anything, "datasets": _datasets,
+                                        "description": _scalars, "synonyms": _anything}),
+    lambda inner: st.fixed_dictionaries({"task": st.text(max_size=6), "datasets": _datasets,
+                                         "subtasks": st.lists(inner, max_size=3)}),
+    max_leaves=5)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_tasks | _anything, max_size=4))
+def test_any_archive_shaped_input_is_accounted_for_without_a_traceback(tmp_path: Path, archive: list) -> None:
+    repo = load_repository(tmp_path)
+    importer = Importer(repo)
+    importer.read(archive)
+    plan = importer.convert()
+    report = plan.report
+    outcomes = sorted([c["row"] for c in plan.converted] + [s["row"] for s in report.skipped])
+    assert outcomes == list(range(1, report.total_rows + 1))
+    assert report.accounted == report.total_rows
+    for data in plan.papers.values():
+        paper_text(data)  # every planned file can be written
+
+
+_names = st.text(min_size=1, max_size=12) | st.sampled_from(
+    ["no", "1.5", "Q->A", "a: b", "Ünïcode", "x" * 130, "#tag", "- dash", "Penn Treebank", "null", "[1]"])
+_columns = st.sampled_from(["Accuracy", "Test Accuracy", "Number of params", "F1", "Error", "BLEU", "weird: col",
+                            "no", "P@10%", "Test perplexity"])
+_cells = st.sampled_from(["89.1", "0.8428 ± 0.0014", "5.3M", "-", "1,234", "86.820", "76.5%", "x", "0.5", "12"]) | (
+    st.decimals(min_value=0, max_value=1000, places=3).map(lambda d: format(d, "f")))
+_urls = st.sampled_from(["https://arxiv.org/abs/{}v2", "https://arxiv.org/pdf/{}.pdf", "http://aclweb.org/anthology/P1{}",
+                         "https://example.org/{}", ""])
+_good_rows = st.lists(st.builds(
+    lambda model, url, aid, title, date, metrics: row(model, metrics, url=url.format(aid) if url else None,
+                                                       title=title, date=date),
+    _names, _urls, st.sampled_from(["1909.11942", "1708.02182", "2104.09376"]),
+    st.sampled_from(["", "A Title", "no", "[2]", "Another Title: With Colon"]),
+    st.sampled_from([None, "2020-01-02", "bad"]),
+    st.dictionaries(_columns, _cells, max_size=3)), max_size=5)
+_good_tasks = st.recursive(
+    st.builds(lambda n, ds: task(n, ds), _names,
+              st.lists(st.builds(lambda n, cols, rows: dataset(n, cols, rows), _names, st.lists(_columns, max_size=3),
+                                 _good_rows), max_size=2)),
+    lambda inner: st.builds(lambda n, subs: task(n, [], subtasks=subs), _names, st.lists(inner, max_size=2)),
+    max_leaves=4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_good_tasks, min_size=1, max_size=3))
+def test_whatever_is_imported_validates(archive: list) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "results").mkdir()
+        repo = load_repository(root)
+        importer = Importer(repo)
+        importer.read(archive)
+        plan = importer.convert()
+        apply(plan, root, repo)
+        assert errors(root) == []
+        again = Importer(load_repository(root))
+        again.read(archive)
+        assert again.convert().report.converted == 0  # idempotent

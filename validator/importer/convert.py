@@ -176,8 +176,7 @@ class Importer:
         name = ids.clean_text(_str(raw.get("task")))
         if not name:
             self.report.structure("a task without a name; its datasets and subtasks are skipped")
-            for ds in _list(raw.get("datasets")):
-                self._skip_dataset_rows(ds, "(no task name)", "the task has no name")
+            self._skip_task_rows(raw, "the task (or a task above it) has no name")
             return
         node = self._task_node(name, raw)
         self._set_parent(node, parent)
@@ -231,6 +230,13 @@ class Importer:
             seen.add(up)
             up = self.tasks[up].parent if up in self.tasks else None
         node.parent = parent
+
+    def _skip_task_rows(self, raw: object, reason: str) -> None:
+        t = _dict(raw)
+        for ds in _list(t.get("datasets")):
+            self._skip_dataset_rows(ds, ids.clean_text(_str(t.get("task"))) or "(no task name)", reason)
+        for sub in _list(t.get("subtasks")):
+            self._skip_task_rows(sub, reason)
 
     def _skip_dataset_rows(self, ds: object, task: str, reason: str) -> None:
         d = _dict(ds)
