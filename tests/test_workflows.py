@@ -113,6 +113,18 @@ def test_hardening(name: str) -> None:
         assert "${{" not in step.get("run", ""), step["run"]
 
 
+# Event fields a contributor writes (a branch name can hold `$(...)`); no workflow uses them at all.
+ATTACKER_CONTROLLED = re.compile(
+    r"github\.(head_ref|event\.(pull_request\.(title|body|head\.(ref|label))|workflow_run\.(head_branch|"
+    r"display_title|head_commit)|head_commit|commits|comment|review|issue))"
+)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_no_contributor_written_value_is_used(name: str) -> None:
+    assert not ATTACKER_CONTROLLED.search(FILES[name].read_text())
+
+
 def test_the_same_release_of_an_action_everywhere() -> None:
     pins: dict[str, set[str]] = {}
     for name in FILES:
