@@ -381,3 +381,16 @@ def test_whatever_is_imported_validates(archive: list) -> None:
         again = Importer(load_repository(root))
         again.read(archive)
         assert again.convert().report.converted == 0  # idempotent
+
+
+def test_a_file_the_validator_would_reject_is_not_written(tmp_path: Path) -> None:
+    from validator.importer.report import ImportReport
+    from validator.importer.write import _checked_write
+
+    report = ImportReport()
+    rel = "results/tasks/bad.yaml"
+    assert not _checked_write(tmp_path, rel, "id: bad\nname: Bad\narea: Nowhere\n", report)
+    assert not (tmp_path / rel).exists()
+    assert report.unwritten[0]["file"] == rel and not report.lossless
+    assert _checked_write(tmp_path, rel, "id: bad\nname: Bad\narea: Graphs\n", report)
+    assert (tmp_path / rel).exists()

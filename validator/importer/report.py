@@ -37,6 +37,7 @@ class ImportReport:
     task_graph_notes: list[dict] = field(default_factory=list)
     structure_notes: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
+    unwritten: list[dict] = field(default_factory=list)  # planned files the validator would reject
     updated: list[str] = field(default_factory=list)
 
     # ---------------------------------------------------------------- recording
@@ -100,7 +101,7 @@ class ImportReport:
     @property
     def lossless(self) -> bool:
         """Every row converted and every value kept: exit status 0."""
-        return not self.skipped and not self.dropped_values
+        return not self.skipped and not self.dropped_values and not self.unwritten
 
     def guessed_directions(self) -> list[dict]:
         return [m for m in self.metrics if m["source"] != "catalogue"]
@@ -123,6 +124,7 @@ class ImportReport:
                 "partial_dates": len(self.dates),
                 "files_created": len(self.created),
                 "files_updated": len(self.updated),
+                "files_not_written": len(self.unwritten),
             },
             "not_converted": self.skipped,
             "values_dropped": self.dropped_values,
@@ -138,6 +140,7 @@ class ImportReport:
             "structure": self.structure_notes,
             "files_created": self.created,
             "files_updated": self.updated,
+            "files_not_written": self.unwritten,
         }
 
 
@@ -210,5 +213,7 @@ def render_text(report: ImportReport, out: TextIO) -> None:
         w(f"Task graph ({len(report.task_graph_notes)}):")
         for t in report.task_graph_notes:
             w(f"  {t['task']}: {t['detail']}")
+    for e in report.unwritten:
+        w(f"error: {e['file']}: {e['detail']}")
     for note in report.structure_notes:
         w(f"note: {note}")

@@ -29,6 +29,22 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
+def _checked_write(root: Path, rel: str, text: str, report) -> bool:
+    """Write `rel` only if the project's own loader and schema accept the text: a bug in the
+    importer becomes a line of the report, never a file that breaks the repository."""
+    from validator.load.repository import load_file
+
+    _kind, model, _doc, problems = load_file(rel, text.encode("utf-8"))
+    bad = [p for p in problems if p.severity == "error"]
+    if model is None or bad:
+        first = bad[0] if bad else None
+        why = f"{first.code}: {first.message}" if first else "it does not load"
+        report.unwritten.append({"file": rel, "detail": f"not written: the validator would reject it ({why})"})
+        return False
+    _write(root / rel, text)
+    return True
+
+
 def _clean_result(result: dict) -> dict:
     return {k: v for k, v in result.items() if not k.startswith("_")}
 
@@ -82,31 +98,32 @@ def apply(plan: Plan, root: Path, repo: Repository) -> None:
         if (root / rel).exists():
             report.structure(f"{rel} exists but could not be read as a task; left as it is")
             continue
-        _write(root / rel, task_text(data))
-        report.created.append(rel)
+        if _checked_write(root, rel, task_text(data), report):
+            report.created.append(rel)
     for did, data in sorted(plan.datasets.items()):
         rel = f"results/datasets/{did}.yaml"
         if (root / rel).exists():
             report.structure(f"{rel} exists but could not be read as a dataset; left as it is")
             continue
-        _write(root / rel, dataset_text(data))
-        report.created.append(rel)
+        if _checked_write(root, rel, dataset_text(data), report):
+            report.created.append(rel)
     for did, add in sorted(plan.dataset_updates.items()):
         entry = repo.datasets[did]
-        _write(root / entry.file, _updated_dataset(root / entry.file, entry.doc, add))
-        report.updated.append(entry.file)
+        if _checked_write(root, entry.file, _updated_dataset(root / entry.file, entry.doc, add), report):
+            report.updated.append(entry.file)
     for rel, data in sorted(plan.papers.items()):
         if not data["results"]:
             continue
-        _write(root / rel, paper_text(data))
-        report.created.append(rel)
+        if _checked_write(root, rel, paper_text(data), report):
+            report.created.append(rel)
     by_file = {p.file: p for p in repo.papers}
     for rel, results in sorted(plan.paper_additions.items()):
         if not results:
             continue
         entry = by_file[rel]
-        _write(root / rel, _appended_paper(root / rel, entry.doc, [_clean_result(r) for r in results]))
-        report.updated.append(rel)
+        text = _appended_paper(root / rel, entry.doc, [_clean_result(r) for r in results])
+        if _checked_write(root, rel, text, report):
+            report.updated.append(rel)
 
 
 def _leading_comments(text: str) -> str:
