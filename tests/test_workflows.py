@@ -94,6 +94,20 @@ def test_workflows_are_valid_against_the_github_workflow_schema() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_dependabot_keeps_the_pins_fresh() -> None:
+    config = ROOT / ".github" / "dependabot.yml"
+    proc = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(config)],
+        env=offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    [update] = yaml.safe_load(config.read_text())["updates"]
+    assert update["package-ecosystem"] == "github-actions" and update["cooldown"]["default-days"] >= 3
+
+
 @pytest.mark.parametrize("name", FILES)
 def test_hardening(name: str) -> None:
     wf = load(name)
