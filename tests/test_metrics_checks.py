@@ -100,7 +100,9 @@ def test_percent_among_proportions_is_flagged_too(check_repo):
 
 
 def test_scale_needs_four_values_and_leaves_consistent_boards_alone(check_repo, tmp_path):
-    assert where(check_repo({P: _board(["88.1", "85.9", "0.791"])}), "value-wrong-scale") == []
+    unitless = DATASET.replace("unit: percent", "unit: none")  # range [0, 100]: only the board can tell
+    assert where(check_repo({D: unitless, P: _board(["88.1", "85.9", "0.791"])}), "value-wrong-scale") == []
+    # four proportions where the unit says percent: the leaderboard's own evidence wins
     assert where(check_repo({P: _board(["0.881", "0.859", "0.821", "0.791"])}), "value-wrong-scale") == []
     # a genuinely small value that is not a factor of 100 off is not flagged
     assert where(check_repo({P: _board(["88.1", "85.9", "82.1", "12.5"])}), "value-wrong-scale") == []
@@ -195,3 +197,18 @@ def test_shipped_results_have_no_errors():
     problems = problems_of(Path(REPO_ROOT))
     errors = [p for p in problems if p.severity == "error"]
     assert errors == []
+
+
+def test_declared_unit_decides_when_the_board_cannot(check_repo):
+    # 0.925 where the unit is percent, alone on its leaderboard
+    problems = check_repo({P: _board(["0.925"])})
+    assert where(problems, "value-wrong-scale") == [(P, 9, "warning")]
+    assert next(p for p in problems if p.code == "value-wrong-scale").hint.startswith("write 92.5 ")
+    # an error rate below 1% is real (lower is better)
+    ds = DATASET.replace("direction: higher\n    unit: percent\n    range: [0, 100]\nprimary", "direction: lower\n"
+                         "    unit: percent\n    range: [0, 100]\nprimary")
+    assert where(check_repo({D: ds, P: _board(["0.21"])}), "value-wrong-scale") == []
+    # a proportion above 1 (the range, here from no declaration, does not catch it)
+    ds = DATASET.replace("    unit: percent\n    range: [0, 100]\nprimary", "    unit: proportion\nprimary")
+    problems = check_repo({D: ds, P: _board(["0.881", "0.859", "0.821", "0.83", "79.1"])})
+    assert where(problems, "value-wrong-scale") == [(P, 25, "warning")]

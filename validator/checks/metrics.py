@@ -11,7 +11,11 @@ The scale rule (`value-wrong-scale`): on one leaderboard, for one metric whose u
 absolute values of all its non-zero values, once there are at least four of them. A value v is
 flagged when it is at least a factor of about 30 away from M (|log10(|v| / M)| >= 1.5) while
 100·v or v/100 lies within a factor of about 3 of M (|log10(|100·v| / M)| < 0.5): 0.925 among
-values in the nineties, or 92.5 among values below one.
+values in the nineties, or 92.5 among values below one. The declared unit decides where the
+leaderboard cannot: a value above 1 of a `proportion` metric is always flagged, and, on a
+leaderboard with fewer than four values, a value between 0 and 1 of a `percent` metric where
+higher is better (a top score below 1% is almost always a proportion; an error rate of 0.5% is
+not flagged, since lower is better there).
 """
 
 from __future__ import annotations
@@ -92,8 +96,10 @@ VALUE_WRONG_SCALE = code(
     [-100, 100]), the values of one leaderboard are compared with their median M, once the
     metric has at least four non-zero values there. A value v is flagged when it is a factor of
     about 30 or more away from M while 100·v (or v/100) is within a factor of about 3 of M: it
-    was probably copied from a table on the other scale. A warning, since small values are
-    sometimes real.
+    was probably copied from a table on the other scale. The declared unit decides where the
+    leaderboard cannot: a `proportion` above 1 is flagged, and so, on a leaderboard with fewer
+    than four values, is a `percent` value below 1 where higher is better (0.925 where the unit
+    is percent). A warning, since small values are sometimes real.
     """,
     "# the leaderboard's other F1 values are 88.1, 85.9, 82.1\n    metrics: {F1: 0.791}",
     "    metrics: {F1: 79.1}",
@@ -515,23 +521,32 @@ def _check_values(metric: ResolvedMetric, rows: list[Row]) -> Iterator[Problem]:
             continue  # an error already; not evidence for the scale rule either
         if scale and number_ != 0 and math.isfinite(number_):
             values.append((row, number_))
-    if len(values) < 4:
-        return
-    median = statistics.median([abs(v) for _r, v in values])
+    median = statistics.median([abs(v) for _r, v in values]) if len(values) >= 4 else None
     for row, value in values:
-        off = math.log10(abs(value) / median)
-        if abs(off) < 1.5:
-            continue
-        factor = 100.0 if off < 0 else 0.01
-        if abs(math.log10(abs(value) * factor / median)) >= 0.5:
-            continue
-        yield VALUE_WRONG_SCALE(
-            row.file,
-            row.metric_at(name),
-            f"{name} {row.text(name)} looks like the wrong scale: the other {name} values of "
-            f"{row.result.task}/{row.result.dataset} are around {_fmt(median)}",
-            f"write {_fmt(value * factor)} if the paper's table uses the other scale",
-        )
+        if median is not None:
+            off = math.log10(abs(value) / median)
+            factor = 100.0 if off < 0 else 0.01
+            if abs(off) >= 1.5 and abs(math.log10(abs(value) * factor / median)) < 0.5:
+                why = f"the other {name} values of {_board(row)} are around {_fmt(median)}"
+                yield _wrong_scale(row, name, value * factor, why)
+                continue
+        if metric.unit == "proportion" and 1 < abs(value) <= 100:
+            yield _wrong_scale(row, name, value / 100, "the unit of the metric is proportion (0 to 1)")
+        elif median is None and metric.unit == "percent" and metric.direction == "higher" and abs(value) < 1:
+            yield _wrong_scale(row, name, value * 100, "the unit of the metric is percent (0 to 100)")
+
+
+def _board(row: Row) -> str:
+    return f"{row.result.task}/{row.result.dataset}"
+
+
+def _wrong_scale(row: Row, name: str, fixed: float, why: str) -> Problem:
+    return VALUE_WRONG_SCALE(
+        row.file,
+        row.metric_at(name),
+        f"{name} {row.text(name)} looks like the wrong scale: {why}",
+        f"write {_fmt(fixed)} if the paper's table uses the other scale",
+    )
 
 
 def _fmt(value: float) -> str:
