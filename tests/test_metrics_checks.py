@@ -212,3 +212,19 @@ def test_declared_unit_decides_when_the_board_cannot(check_repo):
     ds = DATASET.replace("    unit: percent\n    range: [0, 100]\nprimary", "    unit: proportion\nprimary")
     problems = check_repo({D: ds, P: _board(["0.881", "0.859", "0.821", "0.83", "79.1"])})
     assert where(problems, "value-wrong-scale") == [(P, 25, "warning")]
+
+
+def test_an_alias_is_published_under_the_declared_name(tmp_path):
+    import json
+
+    from conftest import write_repo
+
+    from validator.cli import main
+
+    write_repo(tmp_path, {P: paper(result("{Exact Match: 80.50, F1: 85.25}"))})
+    out = tmp_path / "out"
+    assert main(["build", "--root", str(tmp_path), "--out", str(out)]) == 0
+    board = json.loads((out / "api/v1/leaderboards/question-answering/squad2.0.json").read_text(encoding="utf-8"))
+    assert board["rows"][0]["metrics"] == {"EM": 80.5, "F1": 85.25}
+    archive = (out / "api/v1/evaluation-tables.json").read_text(encoding="utf-8")
+    assert '"EM": "80.50"' in archive.replace('":"', '": "') and "Exact Match" not in archive
