@@ -394,3 +394,19 @@ def test_a_file_the_validator_would_reject_is_not_written(tmp_path: Path) -> Non
     assert report.unwritten[0]["file"] == rel and not report.lossless
     assert _checked_write(tmp_path, rel, "id: bad\nname: Bad\narea: Graphs\n", report)
     assert (tmp_path / rel).exists()
+
+
+def test_impossible_arxiv_ids_and_non_repository_code_links_are_left_out(tmp_path: Path, capsys) -> None:
+    root = empty_repo(tmp_path)
+    archive = [task("T", [dataset("D", ["Accuracy"], [
+        row("M", {"Accuracy": "90"}, url="https://arxiv.org/abs/1409.00480", title="A Good Paper", date="2014-09-01",
+            code=["https://github.com/google-research", "https://github.com/a/b", "https://example.org/code", "x"]),
+    ])])]
+    code, report = run_import(tmp_path, archive, root, capsys=capsys)
+    assert code == 0
+    data = yaml.safe_load((root / "results/papers/2014/a-good-paper.yaml").read_text())
+    assert "arxiv" not in data["paper"] and data["paper"]["url"] == "https://arxiv.org/abs/1409.00480"
+    assert [c["url"] for c in data["paper"]["code"]] == ["https://github.com/a/b", "https://example.org/code"]
+    assert [e["url"] for e in report["links_dropped"]] == [
+        "https://arxiv.org/abs/1409.00480", "https://github.com/google-research", "x"]
+    assert errors(root) == []

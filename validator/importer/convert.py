@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import validator.checks  # noqa: F401  (loads the check modules before load.repository: they import each other)
+from validator.checks.links import arxiv_impossible, parse_code_url
 from validator.importer import ids
 from validator.importer.metrics import Decision, decide, is_count
 from validator.importer.papers import PapersIndex, Wanted
@@ -307,6 +308,10 @@ class Importer:
         if paper_url:
             urls.append(paper_url)
         arxiv = ids.arxiv_from_url(paper_url) if paper_url else None
+        if arxiv and arxiv_impossible(arxiv):
+            self.report.link_dropped(index, board.task_name, board.dataset_name, model, paper_url,
+                                     f"arXiv id {arxiv_impossible(arxiv)}; the URL is kept instead")
+            arxiv = None
         doi = ids.doi_from_url(paper_url) if paper_url and not arxiv else None
         url = ids.https_url(paper_url) if paper_url else None
         title = ids.clean_text(_str(r.get("paper_title"))) or None
@@ -317,8 +322,17 @@ class Importer:
         date = date[:10] if _DATE_RE.match(date) and _valid_date(date[:10]) else None
         code = []
         for link in _list(r.get("code_links")):
-            u = ids.https_url(_str(_dict(link).get("url")))
-            if u and u not in code:
+            raw_url = _str(_dict(link).get("url")).strip()
+            u = ids.https_url(raw_url)
+            if not raw_url:
+                continue
+            # A link the validator rejects (a user page, not a repository) is left out and reported;
+            # one on an unknown host is only a warning there, and is kept.
+            problem, why = (None, "not a web URL") if u is None else parse_code_url(u)[1:]
+            if u is None or (problem is not None and problem.severity == "error"):
+                self.report.link_dropped(index, board.task_name, board.dataset_name, model, raw_url,
+                                         f"code link left out: {why}")
+            elif u not in code:
                 code.append(u)
         row = Row(index, board, model, raw_model, values, title, urls, arxiv, doi, url, date, code,
                   r.get("uses_additional_data") is True)

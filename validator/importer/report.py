@@ -29,6 +29,7 @@ class ImportReport:
     skipped: list[dict] = field(default_factory=list)  # rows not converted, with a reason
     dropped_values: list[dict] = field(default_factory=list)  # cells that are not numbers
     undeclared_columns: list[dict] = field(default_factory=list)
+    links_dropped: list[dict] = field(default_factory=list)  # impossible arXiv ids, non-repository code links
     metrics: list[dict] = field(default_factory=list)  # directions/units not from the catalogue
     areas: list[dict] = field(default_factory=list)
     titles: list[dict] = field(default_factory=list)
@@ -53,6 +54,10 @@ class ImportReport:
                       detail: str) -> None:
         self.dropped_values.append({"row": row, "task": task, "dataset": dataset, "model": model,
                                     "metric": metric, "value": value, "detail": detail})
+
+    def link_dropped(self, row: int, task: str, dataset: str, model: str, url: str, detail: str) -> None:
+        self.links_dropped.append({"row": row, "task": task, "dataset": dataset, "model": model, "url": url,
+                                   "detail": detail})
 
     def converted_row(self) -> None:
         self.converted += 1
@@ -117,6 +122,7 @@ class ImportReport:
                 "not_converted": len(self.skipped),
                 "not_converted_by_reason": dict(sorted(Counter(s["reason"] for s in self.skipped).items())),
                 "values_dropped": len(self.dropped_values),
+                "links_dropped": len(self.links_dropped),
                 "directions_to_confirm": len(self.guessed_directions()),
                 "areas_guessed": len(self.areas),
                 "placeholder_titles": len(self.titles),
@@ -128,6 +134,7 @@ class ImportReport:
             },
             "not_converted": self.skipped,
             "values_dropped": self.dropped_values,
+            "links_dropped": self.links_dropped,
             "merged": self.merged_rows,
             "already_present": self.present_rows,
             "columns_not_declared": self.undeclared_columns,
@@ -172,6 +179,11 @@ def render_text(report: ImportReport, out: TextIO) -> None:
         w(f"Values not converted ({len(report.dropped_values)}; the rest of each row was kept):")
         for e in report.dropped_values:
             w(f"  {where(e)}: {e['metric']} = {e['value']!r}")
+    if report.links_dropped:
+        w()
+        w(f"Links left out ({len(report.links_dropped)}):")
+        for e in report.links_dropped:
+            w(f"  {where(e)}: {e['url']}: {e['detail']}")
     if report.merged_rows:
         w()
         w(f"Rows merged into another row of the same paper, model and leaderboard ({len(report.merged_rows)}):")
