@@ -68,6 +68,29 @@ def test_zizmor_offline_pedantic_finds_nothing() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def test_the_audit_does_catch_an_unsafe_workflow(tmp_path: Path) -> None:
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    unsafe = (
+        FILES["validate"]
+        .read_text()
+        .replace(
+            "run: python -m pip install --disable-pip-version-check .",
+            'run: echo "${{ github.event.pull_request.title }}"',
+        )
+    )
+    bad.write_text(unsafe.replace("          persist-credentials: false\n", ""))
+    proc = subprocess.run(
+        [tool("zizmor"), "--offline", "--persona=pedantic", "--format", "json", str(tmp_path)],
+        env=offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    found = {f["ident"] for f in json.loads(proc.stdout or "[]")}
+    assert {"template-injection", "artipacked"} <= found, found
+
+
 def test_every_zizmor_suppression_is_known_and_justified() -> None:
     findings = json.loads(zizmor("--no-ignores").stdout or "[]")
     suppressed = sorted(
