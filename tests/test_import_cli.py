@@ -410,3 +410,16 @@ def test_impossible_arxiv_ids_and_non_repository_code_links_are_left_out(tmp_pat
     assert [e["url"] for e in report["links_dropped"]] == [
         "https://arxiv.org/abs/1409.00480", "https://github.com/google-research", "x"]
     assert errors(root) == []
+
+
+def test_absurdly_deep_nesting_exits_2_without_a_traceback(tmp_path: Path, capsys) -> None:
+    root = empty_repo(tmp_path)
+    path = tmp_path / "deep.json"
+    depth = 5000
+    path.write_text('[{"task": "t", "subtasks": ' * depth + "[]" + "}]" * depth)
+    assert main(["import", str(path), "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pwc import:") and "Traceback" not in err
+    sys_depth = 400  # deep but parseable: either imported or refused, never a traceback
+    path.write_text("[" + '{"task": "t", "subtasks": [' * sys_depth + "]}" * sys_depth + "]")
+    assert main(["import", str(path), "--root", str(root)]) in (0, 2)

@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         importer.read(data)
     except ArchiveError as exc:
         return fail(f"{args.archive}: {exc}")
+    except RecursionError:
+        return fail(f"{args.archive}: subtasks or subdatasets are nested too deeply to be an archive dump")
     del data
     if args.papers:
         # Streamed, keeping only the papers the rows can match: the full file is several GB as objects.
@@ -91,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
             return fail(f"cannot read --papers file {args.papers}: {exc.strerror or exc}")
         except (ValueError, RecursionError) as exc:  # JSONDecodeError, NotAnArray, UnicodeDecodeError
             return fail(f"--papers file {args.papers} is not a JSON list of papers: {exc}")
-    plan = importer.convert()
+    try:
+        plan = importer.convert()
+    except RecursionError:
+        return fail(f"{args.archive}: the task graph is nested too deeply to be an archive dump")
     bar.close()
     if not args.dry_run:
         try:
