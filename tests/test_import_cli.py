@@ -423,3 +423,29 @@ def test_absurdly_deep_nesting_exits_2_without_a_traceback(tmp_path: Path, capsy
     sys_depth = 400  # deep but parseable: either imported or refused, never a traceback
     path.write_text("[" + '{"task": "t", "subtasks": [' * sys_depth + "]}" * sys_depth + "]")
     assert main(["import", str(path), "--root", str(root)]) in (0, 2)
+
+
+def test_a_paper_file_without_a_block_results_list_is_rewritten_keeping_its_data(tmp_path: Path, capsys) -> None:
+    root = write_repo(tmp_path / "repo", {PAPER_PATH: (
+        "# yaml-language-server: $schema=../../../schemas/paper.schema.json\n"
+        "# a maintainer's note\n"
+        "results: []\n"
+        "paper:\n"
+        '  title: "ALBERT: A Lite BERT for Self-supervised Learning of Language Representations"\n'
+        "  published: 2019-09-26\n"
+        '  arxiv: "1909.11942"\n'
+        "  venue: ICLR 2020\n")})
+    archive = [task("Question Answering", [dataset("SQuAD2.0", ["EM", "F1"], [
+        row("ALBERT (single model)", {"EM": "88.107", "F1": "90.902"}),
+        row("ALBERT (ensemble model)", {"EM": "89.730", "F1": "92.215"}),
+    ])])]
+    code, report = run_import(tmp_path, archive, root, capsys=capsys)
+    assert code == 0 and report["files_updated"] == [PAPER_PATH]
+    text = (root / PAPER_PATH).read_text()
+    assert text.startswith(
+        "# yaml-language-server: $schema=../../../schemas/paper.schema.json\n# a maintainer's note\n")
+    data = yaml.safe_load(text)
+    assert data["paper"]["venue"] == "ICLR 2020" and str(data["paper"]["published"]) == "2019-09-26"
+    assert [r["model"] for r in data["results"]] == ["ALBERT (single model)", "ALBERT (ensemble model)"]
+    assert "{EM: 89.730, F1: 92.215}" in text
+    assert errors(root) == []
