@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import problems_of, write_repo
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from standins import closed_port_url
 from standins.arxiv_api import REAL_PAPERS, ArxivPaper, ArxivStandIn
 
 from validator.cli import main
-from validator.commands.new import parse_arxiv, slug
+from validator.commands.new import Filled, parse_arxiv, render, slug
 
 ROBERTA = "results/papers/2019/roberta-a-robustly-optimized-bert-pretraining.yaml"
 
@@ -168,3 +170,12 @@ def test_slug_like_papers_with_code(title, expected):
 )
 def test_parse_arxiv(raw, bare, version):
     assert parse_arxiv(raw) == (bare, version)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(min_size=1, max_size=80), author=st.text(min_size=1, max_size=20),
+       abstract=st.text(min_size=1, max_size=300))
+def test_whatever_arxiv_says_comes_back_unchanged_from_the_file(title, author, abstract):
+    text = render(Filled("1907.11692", title, (author,), "2019-07-26", abstract))
+    paper = yaml.safe_load(text)["paper"]
+    assert paper["title"] == title and paper["authors"] == [author] and paper["abstract"] == abstract

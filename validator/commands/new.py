@@ -30,6 +30,7 @@ SCHEMA_HEADER = "# yaml-language-server: $schema=../../../schemas/paper.schema.j
 SLUG_MAX = 45
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(?P<id>.+?)(?:\.pdf)?/?$", re.IGNORECASE)
 _VERSION = re.compile(r"v(\d+)$")
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,8 +90,10 @@ def offline_date(arxiv: str) -> str | None:
 
 
 def _quote(text: str) -> str:
-    # A JSON string is a YAML double-quoted scalar; control characters come out escaped.
-    return json.dumps(text, ensure_ascii=False)
+    # A JSON string is a YAML double-quoted scalar; control characters come out escaped, and so
+    # must every other character YAML does not allow in a file (DEL, C1 controls, U+FFFE).
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 def _block(text: str) -> str:
