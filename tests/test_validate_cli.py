@@ -167,3 +167,21 @@ def test_pre_commit_hook_runs_validate_on_the_files_it_is_given(tmp_path):
     assert entry[0] == "pwc"
     proc = run_cli(*entry[1:], PAPER_PATH, cwd=tmp_path)
     assert proc.returncode == 1 and "unknown-metric" in proc.stdout or "unknown-field" in proc.stdout
+
+
+def test_report_dir_with_a_bad_head_sha_exits_2(tmp_path):
+    write_repo(tmp_path, {})
+    proc = run_cli("validate", "--root", str(tmp_path), "--report-dir", str(tmp_path / "r"), "--head-sha", "main")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_job_summary_lists_every_problem_within_githubs_limit():
+    from validator.report.problem import Problem
+    from validator.report.render import SUMMARY_BUDGET, Report, render_summary
+
+    few = [Problem("error", "x", f"f{i}.yaml", i, 1, "m") for i in range(1, 2001)]
+    text = render_summary(Report(few, 2000, 0))
+    assert text.count("| ❌ |") == 2000 and "more problems not shown" not in text
+    many = [Problem("error", "x", f"f{i}.yaml", i, 1, "m" * 500) for i in range(1, 5001)]
+    text = render_summary(Report(many, 5000, 0))
+    assert len(text.encode()) <= SUMMARY_BUDGET + 1000 and "more problems not shown" in text

@@ -145,7 +145,8 @@ def test_hardening(name: str) -> None:
             assert re.search(r"# v\d+(\.\d+)*", line), f"no version comment: {line.strip()}"
         if step.get("uses", "").startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False
-            assert "ref" not in step["with"], "check out only what the event checks out"
+            # Only what the event checks out, or the base commit's trusted validator.
+            assert step["with"].get("ref") in (None, "${{ github.event.pull_request.base.sha }}")
         # Untrusted values (titles, branch names, SHAs) reach a shell only through env:.
         assert "${{" not in step.get("run", ""), step["run"]
 
@@ -252,3 +253,15 @@ def test_pull_request_template_has_the_maintainers_checklist() -> None:
     boxes = re.findall(r"- \[ \] \*\*([^*]+)\*\*", text)
     assert {"Source:", "Test set:", "First-party:", "Third-party:"} <= set(boxes)
     assert "Table" in text and "test set" in text
+
+
+def test_validate_judges_the_pr_with_the_base_commits_validator() -> None:
+    wf = load("validate")
+    checkouts = [s for s in steps(wf) if s.get("uses", "").startswith("actions/checkout@")]
+    trusted = [s for s in checkouts if s["with"].get("ref") == "${{ github.event.pull_request.base.sha }}"]
+    assert len(trusted) == 1
+    trusted_path = trusted[0]["with"]["path"]
+    runs = " ".join(s.get("run", "") for s in steps(wf))
+    assert f"pip install --disable-pip-version-check ./{trusted_path}" in runs
+    pr_path = next(s["with"]["path"] for s in checkouts if s is not trusted[0])
+    assert f"--root {pr_path}" in runs

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report) -> int:
-    from validator.bot.report_dir import write_report_dir
+    from validator.bot.report_dir import ReportDirError, write_report_dir
 
     sha = args.head_sha
     if not sha:
@@ -103,5 +103,8 @@ def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report
     if os.environ.get("GITHUB_RUN_ID") and os.environ.get("GITHUB_REPOSITORY"):
         server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
         run_url = f"{server}/{os.environ['GITHUB_REPOSITORY']}/actions/runs/{os.environ['GITHUB_RUN_ID']}"
-    write_report_dir(Path(args.report_dir), report.as_dict(), changes, sha, run_url)
+    try:
+        write_report_dir(Path(args.report_dir), report.as_dict(), changes, sha, run_url)
+    except (ReportDirError, OSError) as exc:
+        return fail(f"--report-dir {args.report_dir}: {exc}")
     return 0

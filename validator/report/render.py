@@ -125,7 +125,11 @@ def _md_cell(text: str) -> str:
     return " ".join(out.split())
 
 
-def render_summary(report: Report, limit: int = 1000) -> str:
+# GitHub refuses a step summary over 1 MiB; stay well under it, whole rows only.
+SUMMARY_BUDGET = 900_000
+
+
+def render_summary(report: Report, budget: int = SUMMARY_BUDGET) -> str:
     lines = [
         f"## pwc validate: {'✅ passed' if report.errors == 0 else '❌ failed'}",
         "",
@@ -135,12 +139,16 @@ def render_summary(report: Report, limit: int = 1000) -> str:
     ]
     if report.problems:
         lines += ["| | File | Line | Code | Problem |", "|---|---|---|---|---|"]
-        for p in report.problems[:limit]:
+        used = sum(len(line.encode()) + 1 for line in lines)
+        for shown, p in enumerate(report.problems):
             icon = "❌" if p.severity == "error" else "⚠️"
             message = p.message + (f" — fix: {p.hint}" if p.hint else "")
-            lines.append(
-                f"| {icon} | {_md_cell(p.file or '')} | {p.line or ''} | `{p.code}` | {_md_cell(message)} |"
-            )
-        if len(report.problems) > limit:
-            lines.append(f"\n{len(report.problems) - limit} more problems not shown.")
+            row = f"| {icon} | {_md_cell(p.file or '')} | {p.line or ''} | `{p.code}` | {_md_cell(message)} |"
+            used += len(row.encode()) + 1
+            if used > budget:
+                rest = len(report.problems) - shown
+                lines.append(f"\n{rest} more problems not shown (GitHub limits a summary to 1 MiB); "
+                             "run `pwc validate` locally for all of them.")
+                break
+            lines.append(row)
     return "\n".join(lines) + "\n"
