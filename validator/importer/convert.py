@@ -542,6 +542,10 @@ class Importer:
                 self.report.placeholder_title(title, [r.index for r in members])
             if how not in ("paper_date", "--papers"):
                 self.report.date_guess(title, published, how)
+            elif arxiv and (month := ids.arxiv_month(arxiv)) and published[:7] > _add_months(month, 6):
+                # OGB's paper_date is when the result reached the leaderboard, years after the preprint.
+                self.report.date_guess(title, published, f"paper_date, though the arXiv id says {month}: "
+                                                         "a leaderboard submission date? (kept, to confirm)")
             slug_source = title
             if placeholder:  # arXiv:2104.09376 -> arxiv-2104-09376, not arxiv210409376
                 slug_source = re.sub(r"[:./?=&_~]+", " ", re.sub(r"^https?://(www\.)?", "", title))
@@ -637,6 +641,12 @@ class Importer:
             if node.synonyms:
                 data["synonyms"] = node.synonyms
             self.plan.tasks[tid] = data
+
+
+def _add_months(month: str, n: int) -> str:
+    """`2014-03` plus n months, as YYYY-MM."""
+    y, m = int(month[:4]), int(month[5:7]) - 1 + n
+    return f"{y + m // 12}-{m % 12 + 1:02d}"
 
 
 def _description(value: object) -> str | None:

@@ -127,7 +127,7 @@ class ImportReport:
                 "areas_guessed": len(self.areas),
                 "placeholder_titles": len(self.titles),
                 "titles_ignored": len(self.ignored_titles),
-                "partial_dates": len(self.dates),
+                "dates_to_confirm": len(self.dates),
                 "files_created": len(self.created),
                 "files_updated": len(self.updated),
                 "files_not_written": len(self.unwritten),
@@ -217,7 +217,7 @@ def render_text(report: ImportReport, out: TextIO) -> None:
             w(f"  {where(e)}: {e['title']!r}")
     if report.dates:
         w()
-        w(f"Paper dates not from paper_date or --papers ({len(report.dates)}):")
+        w(f"Paper dates to confirm (not from paper_date or --papers, or far from the arXiv id) ({len(report.dates)}):")
         for d in report.dates:
             w(f"  {d['published']}: {d['paper']} (from {d['from']})")
     if report.task_graph_notes:
