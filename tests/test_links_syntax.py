@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from conftest import PAPER_PATH, where
 
-from validator.checks.links import arxiv_impossible, arxiv_key, parse_code_url
+from validator.checks.links import arxiv_impossible, arxiv_key, normalise_title, parse_code_url
 
 
 def paper(arxiv: str = '"1909.11942"', code: str = "") -> str:
@@ -121,3 +121,30 @@ def test_repository_urls(url, key):
 def test_not_repository_urls(url):
     parsed, problem, _ = parse_code_url(url)
     assert parsed is None and problem is not None and problem.code == "code-url-not-repository"
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        ("{BERT}: pre-training of deep bidirectional transformers",
+         "BERT: Pre-training of Deep Bidirectional\n  Transformers"),
+        ("Ångström-level α-Fold", "Angstrom-level $\\alpha$-Fold"),
+        ("On the \\emph{Curse} of Depth", "On the <i>Curse</i> of Depth"),
+        ("Q&A for Caf\\'e owners", "Q and A for Café Owners."),
+        ("Exploring Text-to-Text Transfer", "Exploring text to text transfer"),
+    ],
+)
+def test_titles_that_are_the_same(ours, theirs):
+    assert normalise_title(ours) == normalise_title(theirs)
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        ("ALBERT: A Lite BERT", "ALBERT: A Lite BERT for Self-supervised Learning of Language Representations"),
+        ("RoBERTa: Robustly Optimizing Everything", "RoBERTa: A Robustly Optimized BERT Pretraining Approach"),
+        ("$\\beta$-VAE", "$\\alpha$-VAE"),
+    ],
+)
+def test_titles_that_differ(ours, theirs):
+    assert normalise_title(ours) != normalise_title(theirs)

@@ -287,21 +287,35 @@ def link_syntax(repo: Repository) -> Iterator[Problem]:
 
 _TAGS = re.compile(r"<[^>]+>")
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbkr]\s*\{?([A-Za-z])\}?")
+# Formatting commands vanish with their backslash; other commands keep their name (\alpha -> alpha).
+_LATEX_FORMAT = re.compile(
+    r"\\(?:textbf|textit|textsc|texttt|textrm|text|emph|mathrm|mathbf|mathcal|mathbb|mathit|boldsymbol|"
+    r"operatorname)\b\s*"
+)
 _LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)\s*")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 DATE_TOLERANCE_DAYS = 60
 
 
+def _greek(char: str) -> str:
+    # α and $\alpha$ are the same title: Greek letters are compared by their names.
+    name = unicodedata.name(char, "")
+    if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")):
+        return name.rsplit(" ", 1)[-1].lower()
+    return char
+
+
 def normalise_title(title: str) -> str:
     """A title reduced to its letters and digits: no case, accents, punctuation, spacing, LaTeX or HTML."""
     text = html.unescape(_TAGS.sub(" ", title))  # Crossref titles may carry <i>, <sub>, MathML
+    text = text.replace("&", " and ")
     text = _LATEX_ACCENT.sub(r"\1", text)  # \'e -> e
-    text = _LATEX_COMMAND.sub(r"\1", text)  # \alpha -> alpha, \textbf{X} -> textbf X
-    text = re.sub(r"\b(?:textbf|textit|emph|mathrm|mathbf|mathcal|text|textsc|texttt)\b", "", text)
+    text = _LATEX_FORMAT.sub("", text)
+    text = _LATEX_COMMAND.sub(r"\1", text)
+    text = "".join(_greek(c) if "\u0370" <= c <= "\u03ff" else c for c in text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = text.replace("ß", "ss")
     return _NOT_WORD.sub("", text)
 
 
@@ -340,7 +354,12 @@ def arxiv_key(value: str) -> str:
 
 def _title_problem(entry: Entry[PaperFile], said: list[tuple[str, str]]) -> Problem | None:
     title = entry.model.paper.title
-    if not said or any(normalise_title(t) == normalise_title(title) for _, t in said):
+
+    def key(text: str) -> str:
+        # A title of no Latin letters or digits at all is compared as written, less case and spacing.
+        return normalise_title(text) or " ".join(text.casefold().split())
+
+    if not said or any(key(t) == key(title) for _, t in said):
         return None
     service, theirs = said[0]
     others = "".join(f"; {s} says {t!r}" for s, t in said[1:])
