@@ -298,7 +298,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     finally:
         os.close(master)
     assert proc.returncode == 1
-    assert b"importing [" in seen and b"11/11 rows" in seen
+    assert b"importing [" in seen and b"11/11 rows" in seen and b"files" in seen
 
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=12)

@@ -40,8 +40,10 @@ class _Fail(Exception):
 class _Bar:
     """A one-line progress bar on a terminal; nothing when stderr is not a TTY (CI, pipes)."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, label: str = "importing", unit: str = "rows") -> None:
         self.out = out
+        self.label = label
+        self.unit = unit
         self.on = out.isatty()
         self.shown = False
 
@@ -50,7 +52,7 @@ class _Bar:
             return
         width = 30
         filled = int(width * done / total)
-        self.out.write(f"\rimporting [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} rows")
+        self.out.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {self.unit}")
         self.out.flush()
         self.shown = True
 
@@ -100,7 +102,9 @@ def run(args: argparse.Namespace) -> int:
     bar.close()
     if not args.dry_run:
         try:
-            apply(plan, root, repo)
+            writing = _Bar(sys.stderr, "writing  ", "files")
+            apply(plan, root, repo, progress=writing)
+            writing.close()
         except OSError as exc:
             return fail(f"cannot write into {root}: {exc}")
     if args.format == "json":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from validator.importer import emit
@@ -91,9 +92,21 @@ def _date(text: str) -> emit.Num | str:
     return emit.Num(text) if len(text) in (4, 10) else emit.Num(emit.quoted(text))
 
 
-def apply(plan: Plan, root: Path, repo: Repository) -> None:
+def apply(plan: Plan, root: Path, repo: Repository, progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the plan; `progress(done, total)` is called as files are written."""
     report = plan.report
+    total = len(plan.tasks) + len(plan.datasets) + len(plan.dataset_updates) + len(plan.papers) + len(
+        plan.paper_additions)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % 500 == 0 or done == total):
+            progress(done, total)
+
     for tid, data in sorted(plan.tasks.items()):
+        tick()
         rel = f"results/tasks/{tid}.yaml"
         if (root / rel).exists():
             report.structure(f"{rel} exists but could not be read as a task; left as it is")
@@ -101,6 +114,7 @@ def apply(plan: Plan, root: Path, repo: Repository) -> None:
         if _checked_write(root, rel, task_text(data), report):
             report.created.append(rel)
     for did, data in sorted(plan.datasets.items()):
+        tick()
         rel = f"results/datasets/{did}.yaml"
         if (root / rel).exists():
             report.structure(f"{rel} exists but could not be read as a dataset; left as it is")
@@ -108,16 +122,19 @@ def apply(plan: Plan, root: Path, repo: Repository) -> None:
         if _checked_write(root, rel, dataset_text(data), report):
             report.created.append(rel)
     for did, add in sorted(plan.dataset_updates.items()):
+        tick()
         entry = repo.datasets[did]
         if _checked_write(root, entry.file, _updated_dataset(root / entry.file, entry.doc, add), report):
             report.updated.append(entry.file)
     for rel, data in sorted(plan.papers.items()):
+        tick()
         if not data["results"]:
             continue
         if _checked_write(root, rel, paper_text(data), report):
             report.created.append(rel)
     by_file = {p.file: p for p in repo.papers}
     for rel, results in sorted(plan.paper_additions.items()):
+        tick()
         if not results:
             continue
         entry = by_file[rel]
