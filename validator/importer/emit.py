@@ -67,7 +67,8 @@ def scalar(value: object) -> str:
 def string(text: str, flow: bool = False) -> str:
     """A string as a plain scalar when YAML reads it back as this same string, else double-quoted.
     In block context a `:` not followed by a space is allowed (URLs); in flow context it is not."""
-    probe = text if flow else re.sub(r":(?=[^\s])", "x", text)
+    # Block context allows `:` not followed by a space, and flow indicators after the first character.
+    probe = text if flow else re.sub(r":(?=[^\s])|(?<=.)[,\[\]{}]", "x", text)
     if any(c in text for c in "\x85\u2028\u2029"):
         return quoted(text)  # line breaks to YAML 1.1
     if flow and any(c in text for c in "?:#"):
