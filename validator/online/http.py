@@ -198,7 +198,9 @@ class Http:
                     body = b""
                 headers_in = dict(exc.headers.items()) if exc.headers else {}
                 status = exc.code
-                limited = status == 403 and _header(headers_in, "X-RateLimit-Remaining") == "0"
+                # GitHub's primary limit: 403 with X-RateLimit-Remaining 0; its secondary: 403 with Retry-After.
+                spent = _header(headers_in, "X-RateLimit-Remaining") == "0"
+                limited = status == 403 and (spent or _header(headers_in, "Retry-After") is not None)
                 if status not in RETRYABLE and not limited:
                     return Response(status, headers_in, body, url)
                 reason = f"HTTP {status}"
@@ -209,7 +211,9 @@ class Http:
                         wait = max(0.0, float(reset or "") - time.time())
                     except ValueError:
                         wait = None
-                    reason = "rate limit exhausted (set GITHUB_TOKEN for a higher limit)"
+                    authenticated = any(k.lower() == "authorization" for k in {**service.headers, **headers})
+                    hint = "" if authenticated else " (set GITHUB_TOKEN for a higher limit)"
+                    reason = "rate limit exhausted" + hint
                 if wait is not None and wait > self.settings.max_retry_after:
                     self.budget.spend(self._clock() - started)
                     raise self.give_up(service, f"{reason}, asked to wait {wait:.0f} s") from None
