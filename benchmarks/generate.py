@@ -322,3 +322,104 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --------------------------------------------------------------------------------------------
+# Known defects, for the tests that compare the fast and the plain path (same answers).
+
+_TEXT_DEFECTS: tuple[tuple[str, str, str], ...] = (
+    # (name, old, new): the first `old` in a paper file becomes `new`
+    ("typo-field", "    dataset: ", "    dataste: "),
+    ("missing-model", "    model: ", "    modle: "),
+    ("arxiv-unquoted", '  arxiv: "', "  arxiv: 1"),
+    ("percent-string", "metrics: {", 'metrics: {Accuracy: "89.09%", '),
+    ("unknown-task", "  - task: ", "  - task: no-such-task-"),
+    ("unknown-dataset", "    dataset: ", "    dataset: no-such-dataset-"),
+    ("undeclared-metric", "metrics: {", "metrics: {Exact Match (dev): 1.5, "),
+    ("out-of-range", "metrics: {", "metrics: {Accuracy: 150.5, "),
+    ("duplicate-key", "    model: ", "    model: First\n    model: "),
+    ("tab-indent", "\n    model: ", "\n\tmodel: "),
+    ("impossible-date", "  published: ", "  published: 2019-02-30\n  venue_: "),
+    ("anchor-alias", "    metrics: {", "    notes: &n x\n    source: *n\n    metrics: {"),
+    ("forbidden-tag", "  title: ", "  title: !!python/str "),
+    ("yes-bool", "    model: ", "    uses_additional_data: yes\n    model: "),
+    ("two-documents", "results:", "---\nresults:"),
+    ("quoted-date", "  published: 20", '  published: "20'),
+    ("tilde-null", "  title: ", "  venue: ~\n  title: "),
+    ("inf-value", "metrics: {", "metrics: {FID: .inf, "),
+    ("exp-value", "metrics: {", "metrics: {FID: 1e3, "),
+    ("comment-in-flow", "metrics: {", "metrics: {#x\n "),
+    ("colon-in-flow", "metrics: {", "metrics: {Acc: :5, "),
+    ("bad-block-header", "  abstract: >-", "  abstract: >-1:2"),
+    ("line-separator", "  title: ", "  title: A\u2028B "),
+    ("at-sign", "    model: ", "    model: @"),
+    ("bracket-start", "    model: ", "    model: ]"),
+    ("merge-key", "  - task: ", "  - <<: x\n    task: "),
+    ("uncertain-value", "metrics: {", "metrics: {Top-1 Accuracy: {value: 0.8428, error: 0.0014}, "),
+    ("trailing-zero", "metrics: {", "metrics: {mAP: 86.820, "),
+    ("hex-value", "metrics: {", "metrics: {FID: 0x1F, "),
+    ("null-metric", "metrics: {", "metrics: {FID: null, "),
+    ("empty-value", "    model: ", "    source:\n    model: "),
+    ("crlf", "\n", "\r\n"),
+    ("year-value", "  published: 20", "  published: 20"),
+    ("document-end", "results:", "...\nresults:"),
+    ("directive", "# yaml", "%YAML 1.1\n---\n# yaml"),
+    ("multiline-plain", "  title: ", "  title: First line\n    continued "),
+    ("nested-deep", "results:", "notes: " + "[" * 70 + "]" * 70 + "\nresults:"),
+)
+
+_BYTE_DEFECTS: tuple[tuple[str, bytes, bytes], ...] = (
+    ("bom", b"", b"\xef\xbb\xbf"),
+    ("latin-1", b"  title: ", b"  title: caf\xe9 "),
+    ("nul-byte", b"  title: ", b"  title: \x00"),
+)
+
+
+def plant_defects(root: Path, seed: int = 0) -> list[str]:
+    """Plant each known defect in its own paper file (and a few in the other kinds); returns
+    the names of the defects planted."""
+    rng = random.Random(seed)
+    papers = sorted((root / "results" / "papers").rglob("*.yaml"))
+    rng.shuffle(papers)
+    planted: list[str] = []
+    i = 0
+    for name, old, new in _TEXT_DEFECTS:
+        for _ in range(len(papers)):
+            path = papers[i % len(papers)]
+            i += 1
+            text = path.read_text(encoding="utf-8")
+            if old in text:
+                path.write_bytes(text.replace(old, new, 1).encode("utf-8"))
+                planted.append(name)
+                break
+    for name, old, new in _BYTE_DEFECTS:
+        path = papers[i % len(papers)]
+        i += 1
+        data = path.read_bytes()
+        path.write_bytes(new + data if not old else data.replace(old, new, 1))
+        planted.append(name)
+    # A paper filed under the wrong year, one written twice, an empty file, a broken dataset.
+    wrong = papers[i % len(papers)]
+    i += 1
+    target = wrong.parent.parent / "1999"
+    target.mkdir(exist_ok=True)
+    wrong.rename(target / wrong.name)
+    planted.append("wrong-year-folder")
+    twin = papers[i % len(papers)]
+    i += 1
+    if twin.exists():
+        (twin.parent / f"copy-of-{twin.name}").write_bytes(twin.read_bytes())
+        planted.append("duplicate-paper")
+    (root / "results" / "papers" / "2020" ).mkdir(exist_ok=True)
+    (root / "results" / "papers" / "2020" / "empty-file.yaml").write_bytes(b"")
+    planted.append("empty-file")
+    datasets = sorted((root / "results" / "datasets").glob("*.yaml"))
+    ds = datasets[rng.randrange(len(datasets))]
+    ds.write_text(ds.read_text(encoding="utf-8").replace("id: ", "id: other-", 1), encoding="utf-8")
+    planted.append("id-mismatch")
+    ds = datasets[rng.randrange(len(datasets))]
+    ds.write_text(ds.read_text(encoding="utf-8").replace("tasks: [", "tasks: [missing-task, ", 1), encoding="utf-8")
+    planted.append("dataset-unknown-task")
+    (root / "results" / "papers" / "stray.yml").write_text("a: 1\n", encoding="utf-8")
+    planted.append("unexpected-file")
+    return planted

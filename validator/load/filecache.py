@@ -1,0 +1,221 @@
+"""The content-keyed cache of loaded and checked files, and of whole answers.
+
+A file's entry is keyed by its root-relative path and its git blob id (the SHA-1 git gives its
+content, so a base revision's files are found by `git ls-tree` without reading them) and holds
+what loading produced: its kind, its model, the texts of its typed scalars, its text (from
+which positions are computed when a problem needs one) and its reading and schema problems.
+A whole answer (the sorted problems of every check) is keyed by the blob ids of every file of
+the repository and of its base, today's date and the environment the checks may read.
+
+Both live in one snapshot per repository root under `$XDG_CACHE_HOME/pwc/files/` (default
+`~/.cache/pwc`), stamped with a digest of the validator's own source and of the versions of the
+libraries that shape its answers: any change of code makes every entry stale. A cache that
+cannot be read or written is an empty cache: it never stops a validation and never changes an
+answer. `PWC_CACHE=0` turns it off.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+_MAX_ANSWERS = 8
+
+
+def cache_root() -> Path:
+    """`$XDG_CACHE_HOME/pwc`, default `~/.cache/pwc`."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "pwc"
+
+
+def enabled() -> bool:
+    return os.environ.get("PWC_CACHE", "1") != "0"
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file with this content (`git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+_CODE: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the validator's source and the versions of the libraries that shape answers."""
+    global _CODE
+    if _CODE is None:
+        h = hashlib.sha1(usedforsecurity=False)
+        package = Path(__file__).resolve().parent.parent
+        for path in sorted(package.rglob("*.py")):
+            h.update(path.relative_to(package).as_posix().encode())
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                h.update(b"?")
+        h.update(sys.version.encode())
+        h.update(_library_versions().encode())
+        h.update(f"format={FORMAT}".encode())
+        _CODE = h.hexdigest()
+    return _CODE
+
+
+def _library_versions() -> str:
+    import orjson
+    import pydantic
+    import pydantic_core
+    import yaml
+
+    try:
+        import ryml
+
+        ryml_version = str(ryml.version)
+    except ImportError:
+        ryml_version = "-"
+    return f"{pydantic.VERSION} {pydantic_core.__version__} {yaml.__version__} {ryml_version} {orjson.__version__}"
+
+
+def answer_key(head: str, base: str | None) -> str:
+    """The key of a whole answer: the repository (and base) digests, today, the environment
+    variables a check may read, and the code."""
+    h = hashlib.sha1(usedforsecurity=False)
+    h.update(head.encode())
+    h.update((base or "-").encode())
+    h.update(_dt.date.today().isoformat().encode())  # a check may compare a date with today
+    for name in sorted(k for k in os.environ if k.startswith("PWC_")):
+        h.update(f"{name}={os.environ[name]}".encode())
+    h.update(code_digest().encode())
+    return h.hexdigest()
+
+
+def repository_digest(files: dict[str, str | None]) -> str:
+    """A digest of a repository's files: root-relative path -> blob id (None: unreadable)."""
+    h = hashlib.sha1(usedforsecurity=False)
+    for rel in sorted(files):
+        h.update(f"{rel}\0{files[rel]}\n".encode())
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class Cached:
+    """What loading one file produced."""
+
+    kind: str | None
+    model: Any
+    raw: dict | None
+    text: str | None
+    problems: tuple
+    results: int  # how many results a paper file holds (0 otherwise)
+
+
+@dataclass
+class Index:
+    """The small half of a root's cache, read on every run: file stats and recent answers."""
+
+    code: str = ""
+    stats: dict[str, tuple[int, int, int, int, str, int]] = field(default_factory=dict)  # rel -> stat, blob, results
+    answers: dict[str, Any] = field(default_factory=dict)  # answer key -> answer
+    dirty: bool = False
+
+
+@dataclass
+class Entries:
+    """The large half, read only when a run needs the loaded files: (rel, blob id) -> Cached."""
+
+    code: str = ""
+    entries: dict[tuple[str, str], Cached] = field(default_factory=dict)
+    dirty: bool = False
+
+
+_LOADED: dict[tuple[str, str], Any] = {}
+
+
+def _path(root: Path, part: str) -> Path:
+    name = hashlib.sha1(str(root.resolve()).encode(), usedforsecurity=False).hexdigest()[:20]
+    return cache_root() / "files" / f"{name}.{part}.pickle"
+
+
+def _read(root: Path, part: str, cls: type) -> Any:
+    key = (str(root.resolve()), part)
+    found = _LOADED.get(key)
+    if found is not None:
+        return found
+    value = cls(code=code_digest())
+    if enabled():
+        try:
+            with _path(root, part).open("rb") as fh:
+                blob = fh.read()
+            was = gc.isenabled()
+            gc.disable()  # a pickle of many small objects loads 3-5x faster without collections
+            try:
+                loaded = pickle.loads(blob)
+            finally:
+                if was:
+                    gc.enable()
+            if isinstance(loaded, cls) and loaded.code == value.code:
+                value = loaded
+                value.dirty = False
+        except Exception:  # noqa: BLE001 - an unreadable cache is an empty cache
+            pass
+    _LOADED[key] = value
+    return value
+
+
+def index(root: Path) -> Index:
+    """The index of `root` (read once per process); an empty one when there is none."""
+    return _read(root, "index", Index)
+
+
+def entries(root: Path) -> Entries:
+    """The cached files of `root` (read once per process, only when needed)."""
+    return _read(root, "entries", Entries)
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells that a file has not changed since it was hashed: git's own test."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def save(root: Path) -> None:
+    """Write whatever changed of `root`'s cache, each part atomically."""
+    if not enabled():
+        return
+    resolved = str(root.resolve())
+    for part in ("index", "entries"):
+        value = _LOADED.get((resolved, part))
+        if value is None or not value.dirty:
+            continue
+        if part == "index" and len(value.answers) > _MAX_ANSWERS:
+            for old in list(value.answers)[: len(value.answers) - _MAX_ANSWERS]:
+                del value.answers[old]
+        value.dirty = False
+        _write(_path(root, part), value)
+
+
+def _write(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is skipped
+        return
+
+
+def forget() -> None:
+    """Drop what this process has read of any cache (the next read goes to the disk again)."""
+    _LOADED.clear()
