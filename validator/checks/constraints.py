@@ -178,7 +178,7 @@ def check_constraint_declarations(repo: Repository) -> Iterator[Problem]:
 @repository_check
 def check_constraints(repo: Repository) -> Iterator[Problem]:
     # Resolve each dataset's constraints once: (kind, spec, {name as written -> declared name}).
-    prepared: dict[str, list[tuple[ConstraintKind, Any, dict[str, str]]]] = {}
+    prepared: dict[str, list[tuple[ConstraintKind, Any, dict[str, str], frozenset[str]]]] = {}
     for ds_id, ds in repo.datasets.items():
         declared = repo.declared.get(ds_id)
         if declared is None or not ds.model.constraints:
@@ -191,7 +191,8 @@ def check_constraints(repo: Repository) -> Iterator[Problem]:
             names = {name: declared.resolve(name) for name, _sub in kind.names(spec)}
             if any(m is None for m in names.values()):
                 continue  # reported by check_constraint_declarations
-            items.append((kind, spec, {n: m.name for n, m in names.items() if m is not None}))
+            resolved = {n: m.name for n, m in names.items() if m is not None}
+            items.append((kind, spec, resolved, frozenset(resolved.values())))
         if items:
             prepared[ds_id] = items
     if not prepared:
@@ -200,7 +201,10 @@ def check_constraints(repo: Repository) -> Iterator[Problem]:
         items = prepared.get(row.result.dataset)
         if not items:
             continue
-        for kind, spec, names in items:
+        reported = row.metrics.keys()
+        for kind, spec, names, needed in items:
+            if not reported >= needed:
+                continue  # a constraint applies only to results that report every metric it names
             found = kind.violation(spec, _values(row, names), _texts(row, names))
             if found is None:
                 continue

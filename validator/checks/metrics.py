@@ -510,12 +510,14 @@ def _check_values(metric: ResolvedMetric, rows: list[Row]) -> Iterator[Problem]:
     name = metric.name
     rng = metric.range
     scale = _scale_applies(metric)
+    if rng is None and not scale:
+        return  # nothing to check (a count, a perplexity)
     values: list[tuple[Row, float]] = []
     for row in rows:
         value = row.metrics.get(name)
         if value is None:
             continue
-        number_ = value.value if isinstance(value, Uncertain) else value
+        number_ = value if type(value) is float else number(value)
         if rng is not None and not rng[0] <= number_ <= rng[1]:
             yield _out_of_range(row, metric, number_)
             continue  # an error already; not evidence for the scale rule either

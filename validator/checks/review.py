@@ -136,26 +136,23 @@ def check_unusual_margin(repo: Repository) -> Iterator[Problem]:
         scored = [(row, sign * value) for row in rows if (value := row.number(primary.name)) is not None]
         if len(scored) <= MIN_OTHERS:
             continue
-        best_i = max(range(len(scored)), key=lambda i: scored[i][1])
-        best_row, best = scored[best_i]
+        best_row, best = max(scored, key=lambda s: s[1])
         # The state of the art it beats is that of the other papers (a paper's own smaller models
         # are not a history).
-        others = sorted(
-            (s for s in scored if s[0].file != best_row.file), key=lambda s: (_when(s[0]), s[0].file, s[0].index)
-        )
+        others = [s for s in scored if s[0].file != best_row.file]
         if len(others) < MIN_OTHERS:
             continue
-        runner_up = max(v for _r, v in others)
+        runner, runner_up = max(others, key=lambda s: s[1])
         margin = best - runner_up
-        progress = runner_up - others[0][1]
-        if margin <= 0 or progress <= 0 or margin <= progress:
-            continue
-        if margin < MIN_RELATIVE_MARGIN * abs(runner_up):
+        if margin <= 0 or margin < MIN_RELATIVE_MARGIN * abs(runner_up):
+            continue  # most leaderboards stop here, before any date is looked at
+        earliest = min(others, key=lambda s: (_when(s[0]), s[0].file, s[0].index))
+        progress = runner_up - earliest[1]
+        if progress <= 0 or margin <= progress:
             continue
         if _primary_unchanged(unchanged.get(_key(best_row)), best_row, primary.name):
             continue
         name = primary.name
-        runner = max(others, key=lambda s: s[1])[0]
         yield UNUSUAL_MARGIN(
             best_row.file,
             best_row.metric_at(name),
