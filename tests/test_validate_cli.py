@@ -185,3 +185,34 @@ def test_job_summary_lists_every_problem_within_githubs_limit():
     many = [Problem("error", "x", f"f{i}.yaml", i, 1, "m" * 500) for i in range(1, 5001)]
     text = render_summary(Report(many, 5000, 0))
     assert len(text.encode()) <= SUMMARY_BUDGET + 1000 and "more problems not shown" in text
+
+
+def test_changed_since_reports_a_duplicate_that_sits_on_the_untouched_file(tmp_path):
+    # The duplicate is reported on the file that sorts later; the PR adds the earlier one.
+    write_repo(tmp_path, {})
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    from conftest import PAPER
+
+    (tmp_path / "results/papers/2019/aaa-albert-again.yaml").write_text(PAPER)
+    proc = run_cli("validate", "--root", str(tmp_path), "--changed-since", "HEAD", "--format", "json")
+    codes = {(p["code"], p["file"]) for p in json.loads(proc.stdout)["problems"]}
+    assert ("duplicate-paper", PAPER_PATH) in codes and proc.returncode == 1
+
+
+def test_changed_catalogue_selects_the_datasets_it_leaves_without_direction(tmp_path):
+    write_repo(
+        tmp_path,
+        {
+            "results/metrics.yaml": "metrics:\n  - name: Accuracy\n    direction: higher\n",
+            "results/datasets/d.yaml": "id: d\nname: D\ntasks: [question-answering]\nmetrics:\n  - name: Accuracy\n",
+        },
+    )
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    (tmp_path / "results/metrics.yaml").write_text("metrics:\n  - name: BLEU\n    direction: higher\n")
+    proc = run_cli("validate", "--root", str(tmp_path), "--changed-since", "HEAD", "--format", "json")
+    codes = {(p["code"], p["file"]) for p in json.loads(proc.stdout)["problems"]}
+    assert ("metric-without-direction", "results/datasets/d.yaml") in codes and proc.returncode == 1

@@ -25,12 +25,18 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 def involved_files(repo: Repository, changed: set[str]) -> set[str]:
     """The changed files, plus the files whose problems a change can cause: paper files that use
-    a changed (or deleted) task or dataset, and datasets that list a changed task."""
+    a changed (or deleted) task or dataset, datasets that list a changed task, every dataset
+    when the metric catalogue changes, and the other files of a changed paper."""
+    from validator.checks.duplicates import related_files
+
     selected = set(changed)
     tasks = {_stem(f) for f in changed if kind_of(f) == "task"}
     datasets = {_stem(f) for f in changed if kind_of(f) == "dataset"}
-    if kind_of("results/metrics.yaml") and "results/metrics.yaml" in changed:
+    if "results/metrics.yaml" in changed:  # every dataset may take defaults from the catalogue
         datasets |= set(repo.datasets)
+        selected |= {d.file for d in repo.datasets.values()}
+    # A duplicate sits on the later file of a pair, which may be the one the change did not touch.
+    selected |= related_files(repo, selected)
     if tasks:
         selected |= {d.file for d in repo.datasets.values() if tasks & set(d.model.tasks)}
     if tasks or datasets:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from validator.checks.registry import code, repository_check
 from validator.checks.schema import did_you_mean, suggest
-from validator.load.repository import Repository
 from validator.report.problem import Problem
+
+if TYPE_CHECKING:
+    from validator.load.repository import Repository
 
 UNKNOWN_TASK = code(
     "unknown-task",
