@@ -239,7 +239,8 @@ def test_every_file_matches_its_schema(files: dict[str, bytes]) -> None:
     for rel, data in files.items():
         doc = orjson.loads(data)
         validators[kind(rel)].validate(doc)
-        OUTPUTS[kind(rel)].model_validate(doc)
+        # No field the models do not know: the round trip through the model gives the file back.
+        assert OUTPUTS[kind(rel)].model_validate(doc).model_dump(mode="json") == doc, rel
         if kind(rel) != "evaluation-tables":
             assert doc["schema_version"] == 1
 

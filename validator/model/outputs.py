@@ -29,7 +29,10 @@ Direction = Literal["higher", "lower"]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Not `extra="forbid"`: within a schema_version, fields are only ever added, and a consumer
+    # validating with these schemas must accept files newer than its copy of them. (The build's tests
+    # check that the files hold no field the models do not know.)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class Ref(_Out):
