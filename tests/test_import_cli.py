@@ -449,3 +449,10 @@ def test_a_paper_file_without_a_block_results_list_is_rewritten_keeping_its_data
     assert [r["model"] for r in data["results"]] == ["ALBERT (single model)", "ALBERT (ensemble model)"]
     assert "{EM: 89.730, F1: 92.215}" in text
     assert errors(root) == []
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    root = empty_repo(tmp_path)
+    code, report = run_import(tmp_path, ARCHIVE, root, "--dry-run", capsys=capsys)
+    assert code == 1 and report["counts"]["converted"] == 5
+    assert snapshot(root) == {} and report["files_created"] == []
