@@ -12,14 +12,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections import defaultdict
-from collections.abc import Mapping
+from collections import defaultdict, deque
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Template
+from markupsafe import Markup, escape
 
 from validator.site.chart import format_number, sota_chart
 
@@ -32,6 +34,10 @@ STATIC = HERE / "static"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 # An external link must be a plain https URL without spaces or control characters.
 HTTPS_RE = re.compile(r"https://[^\s/$.?#][^\s\x00-\x1f\x7f]*")
+
+# Placeholders where the shell takes each page's title and body (never in escaped text: NUL).
+_TITLE = "\x00title\x00"
+_BODY = "\x00body\x00"
 
 NOTABLE = 12  # leaderboards on the home page
 RECENT = 15  # state-of-the-art changes on the home page
@@ -76,7 +82,9 @@ def environment() -> Environment:
 
 def _get(data: Any, key: str, default: Any = None) -> Any:
     """A field of a mapping or an object; absent and None both give the default."""
-    if isinstance(data, Mapping):
+    if type(data) is dict:  # the common case, without the cost of an ABC check
+        value = data.get(key)
+    elif isinstance(data, Mapping):
         value = data.get(key)
     else:
         value = getattr(data, key, None)
@@ -108,12 +116,22 @@ def _value_text(metrics_text: Any, metrics: Any, name: str) -> str:
 
 
 class _Writer:
-    """Writes pages under the output tree, creating folders once."""
+    """Writes pages under the output tree, creating folders once.
+
+    Writing tens of thousands of files is mostly waiting on the file system, which releases the
+    GIL: a small thread pool writes while the main thread renders the next pages. `close()`
+    waits for every write and re-raises the first error, so a build never publishes a tree
+    with a page missing.
+    """
+
+    PENDING = 256  # writes in flight at most (bounds the memory held by rendered pages)
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.made: set[str] = set()
         self.pages = 0
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pwc-site-write")
+        self.pending: deque[Future[None]] = deque()
 
     def _path(self, rel: str) -> str:
         path = os.path.join(self.out_dir, rel)
@@ -123,14 +141,26 @@ class _Writer:
             self.made.add(folder)
         return path
 
+    @staticmethod
+    def _write_file(path: str, data: bytes) -> None:
+        with open(path, "wb") as handle:
+            handle.write(data)
+
     def write(self, rel: str, text: str) -> None:
-        with open(self._path(rel), "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        self.write_bytes(rel, text.encode("utf-8"))
         self.pages += 1
 
     def write_bytes(self, rel: str, data: bytes) -> None:
-        with open(self._path(rel), "wb") as handle:
-            handle.write(data)
+        if len(self.pending) >= self.PENDING:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(self._write_file, self._path(rel), data))
+
+    def close(self) -> None:
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Site:
@@ -138,7 +168,10 @@ class _Site:
 
     def __init__(self, api: Any, out_dir: Path) -> None:
         self.env = environment()
-        self.templates: dict[str, Template] = {}
+        self.templates: dict[tuple[str, str], Template] = {}
+        self.links: dict[tuple[str, str, str], Markup] = {}
+        self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
+        self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
         self.writer = _Writer(out_dir)
         index = _get(api, "index", {})
         self.counts = dict(_get(index, "counts", {}))
@@ -166,14 +199,85 @@ class _Site:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def render(self, name: str, rel: str, **context: Any) -> None:
-        template = self.templates.get(name)
+    def render(
+        self,
+        name: str,
+        rel: str,
+        *,
+        title: str,
+        section: str | None = None,
+        crumbs: Sequence[tuple[str, str | None]] = (),
+        scripts: str = "",
+        **context: Any,
+    ) -> None:
+        """Render template `name` as the body of page `rel` (a path under the output tree)."""
+        root = "../" * rel.count("/")
+        template = self.templates.get((name, root))
         if template is None:
-            template = self.templates[name] = self.env.get_template(name)
-        depth = rel.count("/")
-        root = "../" * depth
-        context.setdefault("section", None)
-        self.writer.write(rel, template.render(root=root, home=root or "./", **context))
+            # Every page of a kind sits at one depth, so `{{ root }}` is a constant per compiled
+            # template: written in once instead of escaped at every link of every page.
+            source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+            template = self.templates[(name, root)] = self.env.from_string(source.replace("{{ root }}", root))
+        before_title, before_body, after_body = self._shell(root, section, scripts)
+        parts = [before_title, str(escape(title)), before_body]
+        if crumbs:
+            parts.append('<nav class="crumbs" aria-label="Breadcrumb"><ol>')
+            for label, href in crumbs:
+                if href:
+                    parts.append(f'<li><a href="{escape(href)}">{escape(label)}</a></li>')
+                else:
+                    parts.append(f'<li><span aria-current="page">{escape(label)}</span></li>')
+            parts.append("</ol></nav>\n")
+        parts.append(template.render(root=root, **context))
+        parts.append(after_body)
+        self.writer.write(rel, "".join(parts))
+
+    def _shell(self, root: str, section: str | None, scripts: str) -> tuple[str, str, str]:
+        """The page around the body (head, header, footer) for one depth and section, rendered once:
+        the part before the title, the part between title and body, and the part after the body."""
+        key = (root, section, scripts)
+        shell = self.shells.get(key)
+        if shell is None:
+            html = self.env.get_template("base.html").render(
+                root=root, home=root or "./", section=section, title=Markup(_TITLE), body=Markup(_BODY),
+                scripts=Markup(scripts),
+            )
+            head, rest = html.split(_TITLE)
+            middle, tail = rest.split(_BODY)
+            shell = self.shells[key] = (head, middle, tail)
+        return shell
+
+    # -- fragments repeated across many pages, built once. Ids are slugs (checked) and roots are
+    # ours; every other string goes through escape(), exactly as autoescaping would. --
+
+    def paper_link(self, root: str, paper_id: str) -> Markup:
+        key = ("paper", root, paper_id)
+        link = self.links.get(key)
+        if link is None:
+            title = _get(self.papers.get(paper_id, {}), "title", paper_id)
+            link = self.links[key] = Markup(f'<a href="{root}papers/{paper_id}/">{escape(title)}</a>')
+        return link
+
+    def named_link(self, kind: str, root: str, ident: str, name: str) -> Markup:
+        key = (kind, root, ident)
+        link = self.links.get(key)
+        if link is None:
+            link = self.links[key] = Markup(f'<a href="{root}{kind}/{ident}/">{escape(name)}</a>')
+        return link
+
+    def code_links(self, code: list[Any]) -> Markup:
+        """Up to two code links, the official one first and marked."""
+        links = [(_get(c, "url"), bool(_get(c, "official", False))) for c in code]
+        key = tuple(links)
+        cached = self.code_cells.get(key)
+        if cached is None:
+            usable = sorted(((u, o) for u, o in links if https(u)), key=lambda link: not link[1])
+            cached = self.code_cells[key] = Markup("<br>").join(
+                Markup(f'<a href="{escape(url)}" rel="noopener">code</a>')
+                + (Markup(' <span class="tag official">official</span>') if official else "")
+                for url, official in usable[:2]
+            )
+        return cached
 
     def _summary(self, entry: Any) -> dict[str, Any] | None:
         task, dataset = _get(entry, "task", {}), _get(entry, "dataset", {})
@@ -271,7 +375,8 @@ class _Site:
             "results": self.counts.get("results", 0),
         }
         self.render(
-            "home.html", "index.html", counts=counts, notable=boards[:NOTABLE], recent=changes[:RECENT], section="home"
+            "home.html", "index.html", title="Benchmarks, papers and state-of-the-art results", counts=counts,
+            notable=boards[:NOTABLE], recent=changes[:RECENT], section="home",
         )
 
     def _areas(self) -> dict[str, list[str]]:
@@ -408,24 +513,32 @@ class _Site:
                 metrics.append({"name": _get(metric, "name", ""), "direction": direction,
                                 "arrow": ARROWS.get(direction, "")})
             names = [m["name"] for m in metrics]
+            labels = [escape(n) for n in names]
             primary_direction = next((m["direction"] for m in metrics if m["name"] == primary), "")
+            root = "../../../"
             rows = []
             for row in _as_list(lb.get("rows")):
                 paper = _get(row, "paper", {})
                 paper_id = _get(paper, "id")
                 texts, values = _get(row, "metrics_text"), _get(row, "metrics")
-                code = [c for c in _as_list(_get(row, "code")) if https(_get(c, "url"))]
-                code.sort(key=lambda c: not _get(c, "official", False))  # the official one first
+                if is_slug(paper_id) and paper_id in self.papers:
+                    paper_cell = self.paper_link(root, paper_id)
+                elif https(_get(paper, "url")):
+                    paper_cell = Markup('<a href="{0}" rel="noopener">{1}</a>').format(
+                        paper["url"], _get(paper, "title", "paper")
+                    )
+                else:
+                    paper_cell = escape(_get(paper, "title", ""))
+                rank = _get(row, "rank")
                 rows.append(
                     {
-                        "rank": _get(row, "rank"),
+                        "rank": "—" if rank is None else rank,
+                        "ranked": rank is not None,
                         "model": _get(row, "model", ""),
-                        "cells": [_value_text(texts, values, n) for n in names],
+                        "cells": [(lab, _value_text(texts, values, n)) for lab, n in zip(labels, names, strict=True)],
                         "extra": bool(_get(row, "uses_additional_data", False)),
-                        "paper_id": paper_id if is_slug(paper_id) and paper_id in self.papers else None,
-                        "paper_title": _get(paper, "title"),
-                        "paper_url": _get(paper, "url"),
-                        "code": code[:2],
+                        "paper": paper_cell,
+                        "code": self.code_links(_as_list(_get(row, "code"))),
                         "date": _get(row, "evaluated_on", ""),
                     }
                 )
@@ -478,20 +591,27 @@ class _Site:
                 if primary in names:  # the metric that ranks the leaderboard first
                     names.remove(primary)
                     names.insert(0, primary)
+                rank, rows = _get(result, "rank"), _get(result, "rows")
+                rank_text = f"#{rank}" + (f" of {rows}" if rows else "") if rank is not None else "unranked"
                 results.append(
                     {
-                        "task_id": task_id,
-                        "task_name": _get(task, "name", task_id),
-                        "dataset_id": dataset_id,
-                        "dataset_name": _get(dataset, "name", dataset_id),
+                        "task": self.named_link("tasks", "../../", task_id, _get(task, "name", task_id)),
+                        "dataset": self.named_link("datasets", "../../", dataset_id, _get(dataset, "name", dataset_id)),
                         "model": _get(result, "model", ""),
-                        "metrics": [{"name": n, "text": _value_text(texts, values, n)} for n in names],
-                        "rank": _get(result, "rank"),
-                        "rows": _get(result, "rows"),
+                        "metrics": [(n, _value_text(texts, values, n)) for n in names],
+                        "rank": Markup(
+                            f'<a href="../../leaderboards/{task_id}/{dataset_id}/" title="rank on the '
+                            f'{escape(_get(task, "name", task_id))} leaderboard of '
+                            f'{escape(_get(dataset, "name", dataset_id))}">{rank_text}</a>'
+                        ),
                         "extra": bool(_get(result, "uses_additional_data", False)),
                     }
                 )
-            related = [r for r in _as_list(_get(paper, "related")) if is_slug(_get(r, "id")) and r["id"] in self.papers]
+            related = [
+                (self.paper_link("../../", r["id"]), _get(r, "published", ""))
+                for r in _as_list(_get(paper, "related"))
+                if is_slug(_get(r, "id")) and r["id"] in self.papers
+            ]
             authors = [a for a in _as_list(_get(paper, "authors")) if isinstance(a, str)]
             title = _get(paper, "title", paper_id)
             self.render(
@@ -523,7 +643,8 @@ class _Site:
             )
 
     def fixed_pages(self) -> None:
-        self.render("search.html", "search/index.html", title="Search", section=None)
+        script = '<script src="../static/search.js" data-index="index.json" data-root="../" defer></script>'
+        self.render("search.html", "search/index.html", title="Search", scripts=script)
         self.render("submit.html", "submit/index.html", title="Submit results", section="submit")
         self.render("about.html", "about/index.html", title="About", section="about")
 
@@ -554,15 +675,18 @@ class _Site:
 def render_site(api: Any, out_dir: Path) -> None:
     """Write the whole site into `out_dir` (beside `out_dir/api/v1`)."""
     site = _Site(api, Path(out_dir))
-    site.static()
-    site.home()
-    site.sota_and_tasks()
-    site.datasets_pages()
-    site.leaderboard_pages()
-    site.paper_pages()
-    site.paper_lists()
-    site.fixed_pages()
-    site.search_index()
+    try:
+        site.static()
+        site.home()
+        site.sota_and_tasks()
+        site.datasets_pages()
+        site.leaderboard_pages()
+        site.paper_pages()
+        site.paper_lists()
+        site.fixed_pages()
+        site.search_index()
+    finally:
+        site.writer.close()
 
 
 def page_count(out_dir: Path) -> int:
