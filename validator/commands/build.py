@@ -32,7 +32,9 @@ from validator.report.render import Report, render_text
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", default=".", help="repository root (default: .)")
-    parser.add_argument("--out", default="build", help="output folder, replaced atomically (default: build)")
+    parser.add_argument(
+        "--out", default="build", help="output folder (a link, replaced atomically), relative to the current folder"
+    )
 
 
 def fail(message: str) -> int:
@@ -150,8 +152,9 @@ def run(args: argparse.Namespace) -> int:
         gc.enable()
         gc.unfreeze()
     n = api.index["counts"]
+    warnings = f"; {report.warnings} warnings (see `pwc validate`)" if report.warnings else ""
     print(
         f"pwc build: {n['leaderboards']} leaderboards, {n['papers']} papers, {n['results']} results "
-        f"-> {args.out}/api/v1 ({counts.get('files', 0)} files)"
+        f"-> {args.out}/api/v1 ({counts.get('files', 0)} files){warnings}"
     )
     return 0
