@@ -133,26 +133,20 @@ def _value_ticks(low: float, high: float) -> tuple[float, float, list[float], in
 
 
 def _date_ticks(first: int, last: int) -> list[tuple[int, str]]:
-    """Ticks on 1 January (every year or every few years), or on month starts for short spans."""
+    """Ticks on month starts, every 1, 3 or 6 months or 1, 2, 5, 10 or 20 years: the finest
+    step that gives at most 7 ticks. Years are labelled `2019`, other months `2019-07`."""
     start, end = _dt.date.fromordinal(first), _dt.date.fromordinal(last)
-    years = end.year - start.year
-    ticks: list[tuple[int, str]] = []
-    if years >= 2:
-        every = max(1, math.ceil((years + 1) / 7))
-        for year in range(start.year + 1, end.year + 1):
-            if year % every == 0:
-                ticks.append((_dt.date(year, 1, 1).toordinal(), str(year)))
-        return ticks
-    months = (end.year - start.year) * 12 + end.month - start.month
-    every = max(1, math.ceil((months + 1) / 6))
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        day = _dt.date(year, month, 1).toordinal()
-        if first <= day <= last and (month - 1) % every == 0:
-            ticks.append((day, f"{year}-{month:02d}"))
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
+    first_month = start.year * 12 + start.month - 1 + (start.day > 1)
+    last_month = end.year * 12 + end.month - 1
+    for step in (1, 3, 6, 12, 24, 60, 120, 240):
+        months = [m for m in range(first_month, last_month + 1) if m % step == 0]
+        if len(months) <= 7:
+            break
+    ticks = []
+    for m in months:
+        year, month = divmod(m, 12)
+        label = str(year) if month == 0 else f"{year}-{month + 1:02d}"
+        ticks.append((_dt.date(year, month + 1, 1).toordinal(), label))
     return ticks
 
 
@@ -227,6 +221,8 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
     base = TOP + plot_h
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>')
     for day, text in _date_ticks(first_day, last_day):
+        if sx(day) - LEFT < 24 or sx(day) > WIDTH - 18:
+            continue  # a label at the very left would run into the value axis's labels
         x = _fmt(sx(day))
         out.append(f'<line x1="{x}" x2="{x}" y1="{base}" y2="{base + 5}"/>')
         out.append(f'<text x="{x}" y="{base + 20}" text-anchor="middle">{text}</text>')
@@ -244,7 +240,7 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
     steps = [(d, v) for d, v in steps if d is not None and v is not None]
     if steps:
         steps.sort(key=lambda s: s[0])
-        end_day = max(max(p.day for p in points), steps[-1][0])
+        end_day = max(last_day, steps[-1][0])  # the record stands to the right edge
         path = [f"M{_fmt(sx(steps[0][0]))} {_fmt(sy(steps[0][1]))}"]
         for day, value in steps[1:]:
             path.append(f"H{_fmt(sx(day))}V{_fmt(sy(value))}")

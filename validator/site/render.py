@@ -53,6 +53,16 @@ def https(url: Any) -> str | None:
     return None
 
 
+def code_label(url: str) -> str:
+    """A short name for a code link: `owner/repo` on a forge, else the host."""
+    rest = url.removeprefix("https://")
+    host, _, path = rest.partition("/")
+    parts = [p for p in path.split("?")[0].split("#")[0].split("/") if p]
+    if len(parts) >= 2:
+        return f"{parts[0]}/{parts[1].removesuffix('.git')}"
+    return host
+
+
 def paragraphs(text: Any) -> list[str]:
     """Plain-text paragraphs of a description (split on blank lines; shown as text, never markup)."""
     if not isinstance(text, str):
@@ -77,6 +87,7 @@ def environment() -> Environment:
     )
     env.filters["https"] = https
     env.filters["paragraphs"] = paragraphs
+    env.filters["code_label"] = code_label
     return env
 
 
@@ -273,7 +284,9 @@ class _Site:
         if cached is None:
             usable = sorted(((u, o) for u, o in links if https(u)), key=lambda link: not link[1])
             cached = self.code_cells[key] = Markup("<br>").join(
-                Markup(f'<a href="{escape(url)}" rel="noopener">code</a>')
+                Markup(f'<a href="{escape(url)}" rel="noopener">')
+                + Markup("/<wbr>").join(escape(code_label(url)).split("/"))
+                + Markup("</a>")
                 + (Markup(' <span class="tag official">official</span>') if official else "")
                 for url, official in usable[:2]
             )
