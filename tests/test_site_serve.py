@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from validator.cli import main as pwc
-from validator.commands.serve import HOST, make_server
+from validator.commands.serve import HOST, make_server, site_dir
 
 
 def test_serves_the_site_on_localhost(tmp_path: Path) -> None:
@@ -59,3 +59,25 @@ def test_a_port_in_use_is_reported_not_raised(tmp_path: Path, capsys: pytest.Cap
         assert "cannot listen" in capsys.readouterr().err
     finally:
         busy.server_close()
+
+
+def test_a_running_preview_follows_the_build_link_when_a_rebuild_swaps_it(tmp_path: Path) -> None:
+    for name in ("old", "new"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(name, encoding="utf-8")
+    link = tmp_path / "build"
+    link.symlink_to("old")
+    server = make_server(site_dir(str(link)), 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.read() == b"old"
+        (tmp_path / "swap").symlink_to("new")
+        (tmp_path / "swap").replace(link)  # what `pwc build` does
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.read() == b"new"
+    finally:
+        server.shutdown()
+        server.server_close()

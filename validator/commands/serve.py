@@ -29,8 +29,14 @@ def make_server(directory: Path, port: int) -> ThreadingHTTPServer:
     return ThreadingHTTPServer((HOST, port), handler)
 
 
+def site_dir(arg: str) -> Path:
+    """The folder to serve. Not resolved: `build` is a link that each `pwc build` swaps
+    atomically, and a running preview should show the new tree, not the deleted old one."""
+    return Path(arg).absolute()
+
+
 def run(args: argparse.Namespace) -> int:
-    directory = Path(args.dir).resolve()
+    directory = site_dir(args.dir)
     if not (directory / "index.html").is_file():
         print(f"pwc serve: no site in {directory} (run `pwc build --out {args.dir}` first)", file=sys.stderr)
         return 2
