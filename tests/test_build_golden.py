@@ -247,3 +247,8 @@ def test_every_file_matches_its_schema(files: dict[str, bytes]) -> None:
 
 def test_leaderboard_dicts_is_the_published_leaderboards(api: ApiData) -> None:
     assert leaderboard_dicts(load_repository(CORPUS)) == api.leaderboards
+
+
+def test_leaderboard_dicts_can_build_only_some_pairs(api: ApiData) -> None:
+    only = leaderboard_dicts(load_repository(CORPUS), {("question-answering", "squad2.0"), ("nope", "none")})
+    assert only == [board(api, "question-answering", "squad2.0")]

@@ -8,6 +8,7 @@ result naming an unknown task, dataset or metric is left out rather than raising
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,8 +105,9 @@ def _result_metrics(
     return values, texts, numbers
 
 
-def build_boards(repo: Repository) -> list[Board]:
-    """Every (task, dataset) pair that has results, ranked, in (task id, dataset id) order."""
+def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = None) -> list[Board]:
+    """Every (task, dataset) pair that has results, ranked, in (task id, dataset id) order; only the
+    given pairs when `pairs` is not None (a PR check needs only the leaderboards its files touch)."""
     groups: dict[tuple[str, str], list[Scored[tuple[dict[str, Any], RowRef]]]] = {}
     for entry in repo.papers:
         paper = entry.model.paper
@@ -114,6 +116,8 @@ def build_boards(repo: Repository) -> list[Board]:
         for index, result in enumerate(entry.model.results):
             declared = repo.declared.get(result.dataset)
             if declared is None or result.task not in repo.tasks:
+                continue
+            if pairs is not None and (result.task, result.dataset) not in pairs:
                 continue
             values, texts, numbers = _result_metrics(entry, index, declared)
             evaluated_on = result.evaluated_on or paper.published
@@ -173,6 +177,6 @@ def build_boards(repo: Repository) -> list[Board]:
     return boards
 
 
-def leaderboard_dicts(repo: Repository) -> list[dict[str, Any]]:
-    """The api/v1 leaderboard objects, sorted by task id then dataset id."""
-    return [board.data for board in build_boards(repo)]
+def leaderboard_dicts(repo: Repository, pairs: Collection[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+    """The api/v1 leaderboard objects, sorted by task id then dataset id (only `pairs`, when given)."""
+    return [board.data for board in build_boards(repo, pairs)]
