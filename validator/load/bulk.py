@@ -24,6 +24,7 @@ from typing import Any
 
 from validator.load import fastyaml, filecache
 from validator.load.repository import (
+    _MODELS,
     Repository,
     _add,
     _note_id,
@@ -153,9 +154,8 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool) -> No
                 repo.problems.extend(scan.unreadable.get(rel, ()))
                 _note_id(repo, rel)
                 continue
-            cached = cached_files.get((rel, blob))
-            doc: Any = None
-            if cached is None:
+            found = _from_cache(cached_files.get((rel, blob)), rel)
+            if found is None:
                 data = scan.data.get(rel)
                 if data is None:  # unchanged by its stat, but not in the cache any more
                     data, problems = read_bytes(root / rel, rel)
@@ -170,24 +170,41 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool) -> No
                             continue
                 kind, model, doc, problems = load_file(rel, data)
                 results = len(model.results) if kind == "paper" and model is not None else 0
-                raw = doc.raw if doc is not None else None
-                cached = filecache.Cached(kind, model, raw, _text_of(rel, doc, data), tuple(problems), results)
-                if store is not None and (doc is None or cached.text is not None):
-                    cached_files[(rel, blob)] = cached
-                    store.dirty = True
+                if store is not None:
+                    text = _text_of(rel, doc, data)
+                    if doc is None or text is not None:
+                        cached_files[(rel, blob)] = filecache.Cached.of(kind, model, doc, text, problems, results)
+                        store.dirty = True
+                found = (kind, model, doc, tuple(problems), results)
+            kind, model, doc, problems, results = found
             if index is not None:
                 known = index.stats.get(rel)
-                if known is not None and known[4] == blob and known[5] != cached.results:
-                    index.stats[rel] = (*known[:5], cached.results)
+                if known is not None and known[4] == blob and known[5] != results:
+                    index.stats[rel] = (*known[:5], results)
                     index.dirty = True
-            repo.problems.extend(cached.problems)
+            repo.problems.extend(problems)
             _note_id(repo, rel)
-            if cached.model is None:
-                continue
-            if doc is None:
-                doc = fastyaml.lazy_doc(rel, cached.raw or {}, cached.text or "")
-            _add(repo, cached.kind, rel, doc, cached.model)
+            if model is not None:
+                _add(repo, kind, rel, doc, model)
         repo.declared = {ds_id: resolve_metrics(e.model, repo.catalogue_kinds) for ds_id, e in repo.datasets.items()}
+
+
+def _from_cache(cached: filecache.Cached | None, rel: str) -> tuple | None:
+    """(kind, model, doc, problems, results) of a cached file, or None when it is not usable."""
+    if cached is None:
+        return None
+    contents = cached.contents()
+    if contents is None:
+        return (cached.kind, None, None, cached.problems, cached.results)
+    data, raw = contents
+    model_type = _MODELS.get(cached.kind or "")
+    if model_type is None or cached.text is None:
+        return None
+    try:
+        model = model_type.model_validate(data)
+    except ValueError:  # pydantic's ValidationError: not what was cached; load the file again
+        return None
+    return (cached.kind, model, fastyaml.lazy_doc(rel, raw, cached.text), cached.problems, cached.results)
 
 
 def _text_of(rel: str, doc: Any, data: bytes) -> str | None:

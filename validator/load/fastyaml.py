@@ -71,7 +71,7 @@ _SCREEN = re.compile(
 # (comments, colons and indicators inside them), so a line where a value or item starts with
 # `[` or `{` must be a whole flow collection of simple scalars (one level of nesting, as in
 # `{Acc: {value: 0.84, error: 0.01}}`), else the plain loader reads the file.
-_BRACKET = re.compile(r"[\[{]")
+_INDICATOR = re.compile(r"[\[{|>]")
 _FLOW_PREFIX = re.compile(r" *(?:- +)*(?:[^\s#:\[\]{},&*!|>'\"%@`?-][^\n:#]*: +)?")
 _PLAIN_IN_FLOW = r"(?:[^\s:,#\[\]{}\"'&*!|>%@`?\\-]|-(?=[^\s,\]}]))[^:,#\[\]{}\"'\\\n]*"
 _SCALAR_IN_FLOW = rf"(?:{_PLAIN_IN_FLOW}|\"[^\"\\\n]*\"|'[^'\n]*')"
@@ -84,7 +84,6 @@ _FLOW = (
 _FLOW_LINE = re.compile(rf" *(?:- +)*(?:{_SCALAR_IN_FLOW} *: +)?{_FLOW} *")
 # A block scalar's header (`>-`, `|`) must be exactly a style and a chomping indicator: libyaml
 # refuses what ryml reads past (`>-1:2`, `> text`).
-_BLOCK_INDICATOR = re.compile(r"[|>]")
 _HEADER_PREFIX = re.compile(r"(?:.*[-:] )? *")
 _HEADER_REST = re.compile(r"[-+]? *")
 _MARKERS = ("\n%", "\n---", "\n...")
@@ -191,11 +190,9 @@ def fast_parse(file: str, text: str) -> Doc | None:
         return None
     if (_SCREEN_ASCII if text.isascii() else _SCREEN).search(text) is not None:
         return None
-    if text.startswith(("%", "---", "...")) or any(marker in text for marker in _MARKERS):
+    if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text or "\n..." in text:
         return None
-    if ("|" in text or ">" in text) and not _block_headers_ok(text):
-        return None
-    if ("[" in text or "{" in text) and not _flows_ok(text):
+    if not _indicators_ok(text):
         return None
     try:
         tree = _Tree()
@@ -224,26 +221,26 @@ def _line(text: str, at: int) -> tuple[int, int]:
     return text.rfind("\n", 0, at) + 1, len(text) if end < 0 else end
 
 
-def _block_headers_ok(text: str) -> bool:
-    """Every `|` or `>` that starts a block scalar is followed by a chomping indicator at most."""
-    for m in _BLOCK_INDICATOR.finditer(text):
-        start, end = _line(text, m.start())
-        if _HEADER_PREFIX.fullmatch(text, start, m.start()) and not _HEADER_REST.fullmatch(text, m.end(), end):
-            return False
-    return True
-
-
-def _flows_ok(text: str) -> bool:
-    """Every line where a value starts with `[` or `{` is one simple flow collection."""
-    checked = -1
-    for m in _BRACKET.finditer(text):
-        start, end = _line(text, m.start())
-        if start == checked:
+def _indicators_ok(text: str) -> bool:
+    """Block scalar headers and flow collections are of the forms both parsers read alike."""
+    flow_line = -1
+    for m in _INDICATOR.finditer(text):
+        at = m.start()
+        char = text[at]
+        if char in "|>":
+            if text.startswith(": ", at - 2) and text.startswith(("-\n", "\n", "+\n"), at + 1):
+                continue  # the usual `abstract: >-`
+            start, end = _line(text, at)
+            if _HEADER_PREFIX.fullmatch(text, start, at) and not _HEADER_REST.fullmatch(text, at + 1, end):
+                return False
             continue
-        if _FLOW_PREFIX.fullmatch(text, start, m.start()):
+        if at < flow_line:
+            continue  # a bracket inside a flow line already checked
+        start, end = _line(text, at)
+        if text.startswith(": ", at - 2) or _FLOW_PREFIX.fullmatch(text, start, at):
             if _FLOW_LINE.fullmatch(text, start, end) is None:
                 return False
-            checked = start
+            flow_line = end
     return True
 
 
@@ -253,25 +250,34 @@ def _map(tree: Any, node: dict, nid: int, path: tuple, raw: dict, depth: int) ->
         raise _NotExact
     i = nid + 1
     for key, value in node.items():
-        if key[:1] in _ODD_START:
-            if not _type(tree, i) & _KEYQUO:
-                raise _NotExact  # libyaml refuses a plain scalar that starts so
+        if key[:1] in _ODD_START and not _type(tree, i) & _KEYQUO:
+            raise _NotExact  # libyaml refuses a plain scalar that starts so
         kind = type(value)
         if kind is str:
-            if (value[:1] in _FLAG_START or value in _TYPED_WORDS) and not _type(tree, i) & _VALQUO:
-                node[key] = _plain(_text(tree, i), (*path, key), raw)
-            i += 1
+            if (value[:1] not in _FLAG_START and value not in _TYPED_WORDS) or _type(tree, i) & _VALQUO:
+                i += 1
+                continue
         elif kind is dict:
             if not _type(tree, i) & _MAP:
                 raise _NotExact
             i = _map(tree, value, i, (*path, key), raw, depth + 1)
+            continue
         elif kind is list:
             if not _type(tree, i) & _SEQ:
                 raise _NotExact
             i = _seq(tree, value, i, (*path, key), raw, depth + 1)
-        else:  # a number, true, false or null in JSON: a plain scalar; its text decides
-            node[key] = _plain(_text(tree, i), (*path, key), raw)
-            i += 1
+            continue
+        # A plain scalar that YAML may type (JSON numbers, true, false, null are all plain):
+        # its value by PyYAML's rules from its text as written.
+        view = _val(tree, i)
+        text = "" if view is None else str(view, "utf-8")
+        found = _PLAIN.get(text)
+        if found is None:
+            found = _remember(text)
+        if found[1]:
+            raw[(*path, key)] = text
+        node[key] = found[0]
+        i += 1
     return i
 
 
@@ -282,38 +288,36 @@ def _seq(tree: Any, node: list, nid: int, path: tuple, raw: dict, depth: int) ->
     for index, value in enumerate(node):
         kind = type(value)
         if kind is str:
-            if (value[:1] in _FLAG_START or value in _TYPED_WORDS) and not _type(tree, i) & _VALQUO:
-                node[index] = _plain(_text(tree, i), (*path, index), raw)
-            i += 1
+            if (value[:1] not in _FLAG_START and value not in _TYPED_WORDS) or _type(tree, i) & _VALQUO:
+                i += 1
+                continue
         elif kind is dict:
             if not _type(tree, i) & _MAP:
                 raise _NotExact
             i = _map(tree, value, i, (*path, index), raw, depth + 1)
+            continue
         elif kind is list:
             if not _type(tree, i) & _SEQ:
                 raise _NotExact
             i = _seq(tree, value, i, (*path, index), raw, depth + 1)
-        else:
-            node[index] = _plain(_text(tree, i), (*path, index), raw)
-            i += 1
+            continue
+        view = _val(tree, i)
+        text = "" if view is None else str(view, "utf-8")
+        found = _PLAIN.get(text)
+        if found is None:
+            found = _remember(text)
+        if found[1]:
+            raw[(*path, index)] = text
+        node[index] = found[0]
+        i += 1
     return i
 
 
-def _text(tree: Any, i: int) -> str:
-    view = _val(tree, i)
-    return "" if view is None else str(view, "utf-8")
-
-
-def _plain(text: str, path: tuple, raw: dict) -> Any:
-    """A plain scalar's value by PyYAML's rules, from its text as written; notes typed texts in `raw`."""
-    found = _PLAIN.get(text)
-    if found is None:
-        found = _resolve(text)
-        if len(_PLAIN) < 500_000:
-            _PLAIN[text] = found
-    if found[1]:
-        raw[path] = text
-    return found[0]
+def _remember(text: str) -> tuple[Any, bool]:
+    found = _resolve(text)
+    if len(_PLAIN) < 500_000:
+        _PLAIN[text] = found
+    return found
 
 
 def _resolve(text: str) -> tuple[Any, bool]:
