@@ -9,8 +9,10 @@ measures, each as a real subprocess, the median of `BENCH_REPEAT` runs (default 
   makes every ratio below conservative: the commands' times include theirs);
 * `pwc validate` cold: an empty cache (`XDG_CACHE_HOME` and the root's `.cache/` fresh);
 * `pwc validate` warm: nothing changed since the previous run;
-* a PR check: five paper files changed (a value edited, a result added), then
-  `pwc validate --changed-since HEAD`, with the cache the previous runs left;
+* a PR check: five paper files changed (a result added to each; other files in each round),
+  then `pwc validate --changed-since HEAD`, with the cache the previous runs left (as a CI
+  job restores it): the changed files are loaded, the others come from the cache, and every
+  check runs over the whole repository;
 * `pwc build` cold: an empty cache and a fresh output folder.
 
 Each is printed with its ratio to the floor, its goal and its peak memory (the child's maximum
@@ -110,12 +112,13 @@ def fresh(path: Path) -> Path:
     return path
 
 
-def change_five(root: Path) -> list[str]:
-    """Edit five paper files the way a PR does: one value changed, one result added."""
+def change_five(root: Path, round_: int = 0) -> list[str]:
+    """Edit five paper files the way a PR does (a result added); each round edits other files,
+    so that no round finds the answer of an earlier one in the cache."""
     papers = sorted((root / "results" / "papers").rglob("*.yaml"))
     step = max(1, len(papers) // 5)
     changed = []
-    for path in papers[::step][:5]:
+    for path in papers[round_ * 7 % step :: step][:5]:
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines()
         # the last result's block, copied with another model name
@@ -165,10 +168,11 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
         warm.status = status
     measures.append(warm)
 
-    change_five(root)
     pr = Measure("PR check (5 files)")
     pr_cmd = [*PWC, "validate", "--root", str(root), "--changed-since", "HEAD", "--format", "json"]
-    for _ in range(repeat):
+    for round_ in range(repeat):
+        git(root, "checkout", "-q", "--", "results")
+        change_five(root, round_ + 1)
         elapsed, peak, status, out = run_child(pr_cmd, base_env(cache))
         pr.seconds.append(elapsed)
         pr.peak_mb = max(pr.peak_mb, peak)
