@@ -99,6 +99,18 @@ def test_a_real_output_folder_from_an_older_build_is_replaced(repo: Path, tmp_pa
     ]
 
 
+def test_a_folder_that_is_not_a_build_is_never_replaced(repo: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "thesis.tex").write_text("precious")
+    assert build(repo, notes) == 2
+    assert build(repo, repo) == 2  # the repository itself
+    assert build(repo, tmp_path) == 2  # a folder holding the repository
+    assert build(repo, repo / "results" / "build") == 2
+    assert (notes / "thesis.tex").read_text() == "precious" and (repo / "results").is_dir()
+    assert not (repo / "results" / "build").exists()
+
+
 def test_an_output_path_that_is_a_file_cannot_run(repo: Path, tmp_path: Path) -> None:
     (tmp_path / "build").write_text("not a folder")
     assert build(repo, tmp_path / "build") == 2

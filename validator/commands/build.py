@@ -127,10 +127,29 @@ def publish(out: Path, fill: Callable[[Path], object]) -> None:
             _remove(previous)
 
 
+def unsafe_output(out: Path, root: Path) -> str | None:
+    """Why `out` must not be replaced, or None. A real folder is moved aside and deleted, so it
+    must look like an older build's output, and never hold the repository or sit in results/."""
+    out = Path(os.path.abspath(out))
+    resolved = out.resolve()
+    if resolved == root or root.is_relative_to(resolved):
+        return f"{out} holds the repository; choose an output folder of its own"
+    if resolved.is_relative_to(root / "results"):
+        return f"{out} is inside results/; choose an output folder outside it"
+    if out.is_dir() and not out.is_symlink():
+        looks_built = (out / "api").is_dir() or (out / "index.html").is_file()
+        if not looks_built and any(out.iterdir()):
+            return f"{out} is a folder that is not a build output; remove it or choose another --out"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     if not (root / "results").is_dir():
         return fail(f"no results/ folder under {root}")
+    unsafe = unsafe_output(Path(args.out), root)
+    if unsafe:
+        return fail(unsafe)
     repo = pipeline.load(root)
     problems = pipeline.check(repo)
     report = Report(problems, len(repo.files), repo.result_count())
