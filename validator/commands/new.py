@@ -14,7 +14,6 @@ import re
 import sys
 import tempfile
 import textwrap
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +21,13 @@ import idutils
 import yaml
 
 from validator.checks.links import arxiv_impossible
+from validator.model import slugs
 
 SCHEMA_HEADER = "# yaml-language-server: $schema=../../../schemas/paper.schema.json"
 # Papers with Code cut its paper slugs at 45 characters, at a word boundary:
 # roberta-a-robustly-optimized-bert-pretraining (45) is whole, "-approach" did not fit, and
 # exploring-the-limits-of-transfer-learning (41) stopped before "-with" (46).
-SLUG_MAX = 45
+SLUG_MAX = slugs.PAPER_SLUG_CHARS
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(?P<id>.+?)(?:\.pdf)?/?$", re.IGNORECASE)
 _VERSION = re.compile(r"v(\d+)$")
 _NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -65,18 +65,8 @@ def parse_arxiv(raw: str) -> tuple[str | None, str | None]:
 
 
 def slug(title: str, limit: int = SLUG_MAX) -> str:
-    """Papers with Code's paper slug: the title slugified as Django does (punctuation dropped, not a
-    word break: `Don't` -> `dont`), words joined by '-', cut at a word boundary."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"[^\w\s-]", "", text).replace("_", "-")
-    words = [w for w in re.split(r"[-\s]+", text) if w]
-    out = ""
-    for word in words:
-        candidate = f"{out}-{word}" if out else word
-        if len(candidate) > limit and out:
-            break
-        out = candidate[:limit]
-    return out
+    """Papers with Code's paper slug of a title (validator.model.slugs)."""
+    return slugs.paper_slug(title, limit)
 
 
 def offline_date(arxiv: str) -> str | None:

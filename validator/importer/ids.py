@@ -6,12 +6,12 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote, urlsplit
 
+from validator.model import slugs
 from validator.model.inputs import ID_RE
 
 MAX_ID = 120
 # Papers with Code kept the title slug's whole words up to about 41 characters:
 # albert-a-lite-bert-for-self-supervised, regularizing-and-optimizing-lstm-language.
-PAPER_SLUG_CHARS = 41
 
 _ARXIV_URL_RE = re.compile(
     r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
@@ -115,20 +115,8 @@ def entity_id(name: str, taken: set[str] | None = None) -> str:
 
 
 def paper_slug(title: str, taken: set[str]) -> str:
-    """A Papers-with-Code-style paper id: the title slugified as Django does (punctuation dropped,
-    not turned into a word break: `Don't` -> `dont`), cut at 40 characters on a word boundary."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"[^\w\s-]", "", text).replace("_", "-")
-    slug = re.sub(r"[-\s]+", "-", text).strip("-") or "paper"
-    if len(slug) > PAPER_SLUG_CHARS:
-        words = slug.split("-")
-        kept = words[0][:PAPER_SLUG_CHARS]
-        for word in words[1:]:
-            if len(kept) + 1 + len(word) > PAPER_SLUG_CHARS:
-                break
-            kept = f"{kept}-{word}"
-        slug = kept
-    return _unique(slug.strip("-"), taken)
+    """A Papers-with-Code-style paper id (validator.model.slugs), unique among `taken`."""
+    return _unique(slugs.paper_slug(title), taken)
 
 
 def _unique(slug: str, taken: set[str]) -> str:
