@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from validator.atomic import write_if_changed
 from validator.checks.registry import CODES, FAMILIES, load_all
 
 
@@ -72,17 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    text = render()
-    target = Path(args.out)
-    current = target.read_text(encoding="utf-8") if target.exists() else None
-    if args.check:
-        if current != text:
-            print(f"{target} is stale: run `pwc docs`", file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+    if write_if_changed(Path(args.out), render(), args.check) and args.check:
+        print(f"{args.out} is stale: run `pwc docs`", file=sys.stderr)
+        return 1
     return 0

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
-import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import idutils
 import yaml
 
+from validator import atomic
 from validator.checks.links import arxiv_impossible
 from validator.model import slugs
 
@@ -165,16 +164,7 @@ def _look_up(arxiv: str) -> tuple[Filled | None, str | None]:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and renamed, so nobody ever reads half a file.
-    fd, tmp = tempfile.mkstemp(prefix=".new-", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, text)
 
 
 def run(args: argparse.Namespace) -> int:

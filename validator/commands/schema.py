@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from validator.atomic import write_if_changed
+
 
 def schema_documents() -> dict[str, dict]:
     """File name -> JSON Schema, for every input kind and every published output."""
@@ -53,16 +55,8 @@ def _run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     stale = []
     for name, schema in schema_documents().items():
-        text = render(schema)
-        target = out / name
-        current = target.read_text(encoding="utf-8") if target.exists() else None
-        if current != text:
+        if write_if_changed(out / name, render(schema), args.check):
             stale.append(name)
-            if not args.check:
-                out.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(target)
     if args.check and stale:
         print(f"stale schemas (run `pwc schema`): {', '.join(stale)}", file=sys.stderr)
         return 1

@@ -3,11 +3,10 @@ dropping what they hold (paper results are appended as text; a dataset gains tas
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from validator import atomic
 from validator.importer import emit
 from validator.importer.convert import Plan
 from validator.load.repository import Repository
@@ -18,16 +17,7 @@ PAPER_SCHEMA = "../../../schemas/paper.schema.json"
 
 
 def _write(path: Path, text: str) -> None:
-    """Atomically: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, text)
 
 
 def _checked_write(root: Path, rel: str, text: str, report) -> bool:
