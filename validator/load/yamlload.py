@@ -129,14 +129,7 @@ def _scalar(ev: ScalarEvent, path: Path, raw: dict[Path, str], file: str) -> Any
         if tag == _STR:
             return value
     elif tag not in _ALLOWED_TAGS:
-        raise _Stop(
-            reading.FORBIDDEN_TAG(
-                file,
-                _mark(ev.start_mark),
-                f"tag {_short_tag(tag)} is not allowed (only the YAML core tags are)",
-                "remove the tag; nothing in these files needs one",
-            )
-        )
+        raise _forbidden_tag(file, ev)
     elif tag == _STR:
         return value
     raw[path] = value
@@ -175,6 +168,17 @@ class _Invalid(str):
 
 
 Invalid = _Invalid
+
+
+def _forbidden_tag(file: str, ev: Any) -> _Stop:
+    return _Stop(
+        reading.FORBIDDEN_TAG(
+            file,
+            _mark(ev.start_mark),
+            f"tag {_short_tag(ev.tag)} is not allowed (only the YAML core tags are)",
+            "remove the tag; nothing in these files needs one",
+        )
+    )
 
 
 def _short_tag(tag: str) -> str:
@@ -290,14 +294,7 @@ def _walk(loader: Any, doc: Doc, file: str) -> Any:
                         )
                     key = ev.value
                     if ev.tag not in (None, "!") and ev.tag not in _ALLOWED_TAGS:
-                        raise _Stop(
-                            reading.FORBIDDEN_TAG(
-                                file,
-                                _mark(ev.start_mark),
-                                f"tag {_short_tag(ev.tag)} is not allowed (only the YAML core tags are)",
-                                "remove the tag",
-                            )
-                        )
+                        raise _forbidden_tag(file, ev)
                     kpath = (*frame[1], key)
                     kpos = _mark(ev.start_mark)
                     if key in frame[0]:
@@ -354,16 +351,8 @@ def _walk(loader: Any, doc: Doc, file: str) -> Any:
             nodes = _count(nodes, target[1], file, ev)
             result = _attach_value(stack, target[0], result)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            tag = ev.tag
-            if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
-                raise _Stop(
-                    reading.FORBIDDEN_TAG(
-                        file,
-                        _mark(ev.start_mark),
-                        f"tag {_short_tag(tag)} is not allowed (only the YAML core tags are)",
-                        "remove the tag; nothing in these files needs one",
-                    )
-                )
+            if ev.tag not in (None, "!") and ev.tag not in _ALLOWED_TAGS:
+                raise _forbidden_tag(file, ev)
             if len(stack) >= MAX_DEPTH:
                 raise _Stop(
                     reading.TOO_DEEP(
