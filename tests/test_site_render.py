@@ -19,6 +19,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
+from validator.site import render
 from validator.site.render import https, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "api.json"
@@ -212,6 +213,16 @@ def test_rendering_is_deterministic(site: Path, tmp_path: Path) -> None:
     second = sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file())
     assert first == second
     match, mismatch, errors = filecmp.cmpfiles(site, again, first, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_several_processes_write_the_same_tree(site: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    assert render.workers_for(render._Site(load_api(), shared), 3) == 3  # this really forks
+    render_site(load_api(), shared, workers=3)
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(shared).as_posix() for p in shared.rglob("*") if p.is_file())
+    match, mismatch, errors = filecmp.cmpfiles(site, shared, files, shallow=False)
     assert mismatch == [] and errors == []
 
 

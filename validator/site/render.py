@@ -9,9 +9,11 @@ is always text. The output is deterministic: the same data gives byte-identical 
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import re
 import shutil
+import threading
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -183,7 +185,8 @@ class _Site:
         self.links: dict[tuple[str, str, str], Markup] = {}
         self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
         self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
-        self.writer = _Writer(out_dir)
+        self.out_dir = out_dir
+        self.writer: _Writer  # one per process that renders (see _run_jobs)
         index = _get(api, "index", {})
         self.counts = dict(_get(index, "counts", {}))
         self.tasks = {t["id"]: t for t in _as_list(_get(index, "tasks")) if is_slug(_get(t, "id"))}
@@ -207,6 +210,15 @@ class _Site:
             if key not in self.summaries:
                 self.summaries[key] = self._summary_of_board(lb)
         self.primary = {key: s["metric"] for key, s in self.summaries.items()}
+        # Tasks and datasets that only appear in leaderboards (not in the index) still get pages.
+        for summary in self.summaries.values():
+            if summary["task_id"] not in self.tasks:
+                self.tasks[summary["task_id"]] = {
+                    "id": summary["task_id"], "name": summary["task_name"], "area": DEFAULT_AREA,
+                }
+            if summary["dataset_id"] not in self.datasets:
+                self.datasets[summary["dataset_id"]] = {"id": summary["dataset_id"], "name": summary["dataset_name"]}
+        self.paper_ids = [i for i in self.papers if is_slug(i)]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -411,10 +423,6 @@ class _Site:
 
     def sota_and_tasks(self) -> None:
         by_task = self.boards_of_task()
-        # Tasks that only appear in leaderboards (not in the index) are still listed.
-        for task_id, boards in by_task.items():
-            if task_id not in self.tasks:
-                self.tasks[task_id] = {"id": task_id, "name": boards[0]["task_name"], "area": DEFAULT_AREA}
         sota_areas, task_areas = [], []
         for number, (area, ids) in enumerate(self._areas().items()):
             with_boards = [
@@ -471,9 +479,6 @@ class _Site:
         by_dataset: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for summary in self.summaries.values():
             by_dataset[summary["dataset_id"]].append(summary)
-        for dataset_id, boards in by_dataset.items():
-            if dataset_id not in self.datasets:
-                self.datasets[dataset_id] = {"id": dataset_id, "name": boards[0]["dataset_name"]}
         listing = sorted(
             (
                 {
@@ -515,8 +520,8 @@ class _Site:
                 leaderboards=boards, tasks=tasks, crumbs=[("Datasets", "../"), (name, None)], section="datasets",
             )
 
-    def leaderboard_pages(self) -> None:
-        for lb in self.leaderboards:
+    def leaderboard_pages(self, start: int = 0, end: int | None = None) -> None:
+        for lb in self.leaderboards[start:end]:
             task_id, dataset_id = lb["task"]["id"], lb["dataset"]["id"]
             summary = self.summaries[(task_id, dataset_id)]
             primary = _get(lb, "primary_metric", "")
@@ -568,10 +573,9 @@ class _Site:
                 has_extra=any(r["extra"] for r in rows), chart=sota_chart(lb), crumbs=crumbs, section="sota",
             )
 
-    def paper_pages(self) -> None:
-        for paper_id, paper in self.papers.items():
-            if not is_slug(paper_id):
-                continue
+    def paper_pages(self, start: int = 0, end: int | None = None) -> None:
+        for paper_id in self.paper_ids[start:end]:
+            paper = self.papers[paper_id]
             links = []
             arxiv = _get(paper, "arxiv")
             if isinstance(arxiv, str) and arxiv:
@@ -680,26 +684,94 @@ class _Site:
     def static(self) -> None:
         for source in sorted(STATIC.iterdir()):
             if source.is_file():
-                target = self.writer.out_dir / "static" / source.name
+                target = self.out_dir / "static" / source.name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
 
 
-def render_site(api: Any, out_dir: Path) -> None:
-    """Write the whole site into `out_dir` (beside `out_dir/api/v1`)."""
-    site = _Site(api, Path(out_dir))
+# Pages per job when the work is shared among processes: small enough to balance the load.
+PAPERS_PER_JOB = 1000
+ROWS_PER_JOB = 5000
+PARALLEL_FROM = 3000  # pages; below this a second process costs more than it saves
+
+Job = tuple[str, int, int]
+
+_SITE: _Site | None = None  # the site a forked worker renders from (inherited, not pickled)
+
+
+def _jobs(site: _Site) -> list[Job]:
+    """The work in independent pieces: each writes its own files, so any order gives the same tree."""
+    jobs: list[Job] = []
+    start, rows = 0, 0
+    for i, lb in enumerate(site.leaderboards):
+        rows += len(_as_list(lb.get("rows"))) + 10  # a page costs something even when empty
+        if rows >= ROWS_PER_JOB:
+            jobs.append(("leaderboard_pages", start, i + 1))
+            start, rows = i + 1, 0
+    if start < len(site.leaderboards):
+        jobs.append(("leaderboard_pages", start, len(site.leaderboards)))
+    for start in range(0, len(site.paper_ids), PAPERS_PER_JOB):
+        jobs.append(("paper_pages", start, start + PAPERS_PER_JOB))
+    for name in ("static", "home", "sota_and_tasks", "datasets_pages", "paper_lists", "fixed_pages", "search_index"):
+        jobs.append((name, 0, 0))
+    return jobs
+
+
+def _run_jobs(site: _Site, jobs: list[Job]) -> int:
+    site.writer = _Writer(site.out_dir)
     try:
-        site.static()
-        site.home()
-        site.sota_and_tasks()
-        site.datasets_pages()
-        site.leaderboard_pages()
-        site.paper_pages()
-        site.paper_lists()
-        site.fixed_pages()
-        site.search_index()
+        for name, start, end in jobs:
+            method = getattr(site, name)
+            if name in ("leaderboard_pages", "paper_pages"):
+                method(start, end)
+            else:
+                method()
     finally:
         site.writer.close()
+    return site.writer.pages
+
+
+def _worker(job: Job) -> int:
+    assert _SITE is not None  # set before the fork
+    return _run_jobs(_SITE, [job])
+
+
+def workers_for(site: _Site, requested: int | None) -> int:
+    """How many processes render: `requested`, else PWC_SITE_WORKERS, else one per CPU (at most
+    4) for a big site. Processes are forked, so the data is shared, not copied or pickled; fork
+    is only safe while this process runs no other thread, so otherwise the work stays here."""
+    if requested is None:
+        env = os.environ.get("PWC_SITE_WORKERS", "")
+        if env.isdigit():
+            requested = int(env)
+        elif len(site.leaderboards) + len(site.paper_ids) >= PARALLEL_FROM:
+            requested = min(os.cpu_count() or 1, 4)
+        else:
+            requested = 1
+    if requested > 1 and ("fork" not in mp.get_all_start_methods() or threading.active_count() > 1):
+        return 1
+    return max(1, requested)
+
+
+def render_site(api: Any, out_dir: Path, workers: int | None = None) -> None:
+    """Write the whole site into `out_dir` (beside `out_dir/api/v1`).
+
+    `workers` processes share the pages (default: see `workers_for`); the files are the same
+    whatever their number."""
+    global _SITE
+    site = _Site(api, Path(out_dir))
+    jobs = _jobs(site)
+    count = workers_for(site, workers)
+    if count == 1:
+        _run_jobs(site, jobs)
+        return
+    _SITE = site
+    try:
+        with mp.get_context("fork").Pool(count) as pool:
+            for _ in pool.imap_unordered(_worker, jobs):
+                pass
+    finally:
+        _SITE = None
 
 
 def page_count(out_dir: Path) -> int:
