@@ -616,11 +616,7 @@ class _Site:
                         "dataset": self.named_link("datasets", "../../", dataset_id, _get(dataset, "name", dataset_id)),
                         "model": _get(result, "model", ""),
                         "metrics": [(n, _value_text(texts, values, n)) for n in names],
-                        "rank": Markup(
-                            f'<a href="../../leaderboards/{task_id}/{dataset_id}/" title="rank on the '
-                            f'{escape(_get(task, "name", task_id))} leaderboard of '
-                            f'{escape(_get(dataset, "name", dataset_id))}">{rank_text}</a>'
-                        ),
+                        "rank": Markup(f'<a href="../../leaderboards/{task_id}/{dataset_id}/">{rank_text}</a>'),
                         "extra": bool(_get(result, "uses_additional_data", False)),
                     }
                 )
