@@ -134,13 +134,13 @@ def _value_ticks(low: float, high: float) -> tuple[float, float, list[float], in
 
 def _date_ticks(first: int, last: int) -> list[tuple[int, str]]:
     """Ticks on month starts, every 1, 3 or 6 months or 1, 2, 5, 10 or 20 years: the finest
-    step that gives at most 7 ticks. Years are labelled `2019`, other months `2019-07`."""
+    step that gives at most 6 ticks. Years are labelled `2019`, other months `2019-07`."""
     start, end = _dt.date.fromordinal(first), _dt.date.fromordinal(last)
     first_month = start.year * 12 + start.month - 1 + (start.day > 1)
     last_month = end.year * 12 + end.month - 1
     for step in (1, 3, 6, 12, 24, 60, 120, 240):
         months = [m for m in range(first_month, last_month + 1) if m % step == 0]
-        if len(months) <= 7:
+        if len(months) <= 6:
             break
     ticks = []
     for m in months:
