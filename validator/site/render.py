@@ -628,8 +628,8 @@ class _Site:
             authors = [a for a in _as_list(_get(paper, "authors")) if isinstance(a, str)]
             title = _get(paper, "title", paper_id)
             self.render(
-                "paper.html", f"papers/{paper_id}/index.html", title=title, paper=paper, authors=authors,
-                links=links, code=code, tasks=tasks, results=results, related=related,
+                "paper.html", f"papers/{paper_id}/index.html", title=title, paper=paper, paper_id=paper_id,
+                authors=authors, links=links, code=code, tasks=tasks, results=results, related=related,
                 crumbs=[("Papers", "../"), (title, None)], section="papers",
             )
 
