@@ -770,9 +770,4 @@ def render_site(api: Any, out_dir: Path, workers: int | None = None) -> None:
         _SITE = None
 
 
-def page_count(out_dir: Path) -> int:
-    """How many HTML pages a rendered tree holds (for reports and benchmarks)."""
-    return sum(1 for _ in Path(out_dir).rglob("*.html"))
-
-
-__all__ = ["render_site", "https", "paragraphs", "page_count"]
+__all__ = ["render_site", "https", "paragraphs", "code_label", "workers_for"]
