@@ -252,6 +252,20 @@ def test_missing_optional_fields_still_render(tmp_path: Path) -> None:
     assert "None" not in paper and "None" not in board
 
 
+def test_index_and_pages_that_disagree_give_no_broken_link(tmp_path: Path) -> None:
+    """The index lists what has no page, and misses what has one: lists follow the pages."""
+    data = copy.deepcopy(load_api().__dict__)
+    data["index"]["leaderboards"].append(
+        {"task": {"id": "ghost", "name": "Ghost"}, "dataset": {"id": "nowhere", "name": "Nowhere"}, "rows": 3}
+    )
+    data["index"]["papers"].append({"id": "ghost-paper", "title": "Ghost paper"})
+    data["index"]["papers"] = [p for p in data["index"]["papers"] if p["id"] != "tied-paper"]
+    render_site(SimpleNamespace(**data), tmp_path)
+    everything = "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.html"))
+    assert "leaderboards/ghost/" not in everything and "ghost-paper" not in everything
+    assert "papers/tied-paper/" in (tmp_path / "papers/index.html").read_text(encoding="utf-8")
+
+
 def test_none_values_and_ids_that_are_not_slugs_are_skipped(tmp_path: Path) -> None:
     api = load_api()
     data = copy.deepcopy(api.__dict__)

@@ -189,11 +189,25 @@ class _Site:
         self.writer: _Writer  # one per process that renders (see _run_jobs)
         index = _get(api, "index", {})
         self.counts = dict(_get(index, "counts", {}))
-        self.tasks = {t["id"]: t for t in _as_list(_get(index, "tasks")) if is_slug(_get(t, "id"))}
-        self.datasets = {d["id"]: d for d in _as_list(_get(index, "datasets")) if is_slug(_get(d, "id"))}
-        self.paper_index = [p for p in _as_list(_get(index, "papers")) if is_slug(_get(p, "id"))]
+        self.tasks = {_get(t, "id"): t for t in _as_list(_get(index, "tasks")) if is_slug(_get(t, "id"))}
+        self.datasets = {_get(d, "id"): d for d in _as_list(_get(index, "datasets")) if is_slug(_get(d, "id"))}
         papers = _get(api, "papers", {})
         self.papers: Mapping[str, Any] = papers if isinstance(papers, Mapping) else {}
+        # Only papers that get a page are listed and searched (no link may lead nowhere).
+        self.paper_index = [
+            p for p in _as_list(_get(index, "papers")) if is_slug(_get(p, "id")) and _get(p, "id") in self.papers
+        ]
+        listed = {_get(p, "id") for p in self.paper_index}
+        self.paper_index += [  # a paper missing from the index is still listed
+            {
+                "id": i,
+                "title": _get(p, "title", i),
+                "published": _get(p, "published"),
+                "results": len(_as_list(_get(p, "results"))),
+            }
+            for i, p in self.papers.items()
+            if is_slug(i) and i not in listed
+        ]
         self.leaderboards = [
             lb
             for lb in _as_list(_get(api, "leaderboards"))
@@ -209,6 +223,9 @@ class _Site:
             key = (lb["task"]["id"], lb["dataset"]["id"])
             if key not in self.summaries:
                 self.summaries[key] = self._summary_of_board(lb)
+        # ... and one without a page is not (no link may lead nowhere).
+        pages = {(lb["task"]["id"], lb["dataset"]["id"]) for lb in self.leaderboards}
+        self.summaries = {key: s for key, s in self.summaries.items() if key in pages}
         self.primary = {key: s["metric"] for key, s in self.summaries.items()}
         # Tasks and datasets that only appear in leaderboards (not in the index) still get pages.
         for summary in self.summaries.values():
@@ -290,7 +307,7 @@ class _Site:
 
     def code_links(self, code: list[Any]) -> Markup:
         """Up to two code links, the official one first and marked."""
-        links = [(_get(c, "url"), bool(_get(c, "official", False))) for c in code]
+        links = [(str(_get(c, "url", "")), bool(_get(c, "official", False))) for c in code]
         key = tuple(links)
         cached = self.code_cells.get(key)
         if cached is None:
@@ -635,7 +652,7 @@ class _Site:
 
     def paper_lists(self) -> None:
         listing = sorted(
-            (p for p in self.paper_index if p["id"] in self.papers or not self.papers),
+            self.paper_index,
             key=lambda p: (_date_key(_get(p, "published")), str(_get(p, "title", ""))),
             reverse=True,
         )
