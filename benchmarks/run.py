@@ -100,6 +100,7 @@ def git(root: Path, *args: str) -> None:
 def base_env(cache: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["XDG_CACHE_HOME"] = str(cache)
+    env.pop("PWC_CACHE_DIR", None)
     env.pop("PWC_FAST", None)
     env["NO_COLOR"] = "1"
     return env
@@ -134,6 +135,7 @@ def change_five(root: Path, round_: int = 0) -> list[str]:
 def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Measure], float]:
     root = fresh(work / f"repo-{papers}")
     counts = generate(root, papers)
+    (root / ".gitignore").write_text(".cache/\n", encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-qm", "base")

@@ -51,10 +51,18 @@ def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ro
         monkeypatch.setenv("PWC_CACHE", "0")
     else:
         monkeypatch.setenv("PWC_CACHE", "1")
-        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+        monkeypatch.setenv("PWC_CACHE_DIR", str(cache))
     if fresh:
         filecache.forget()
     return _validate(capsys, root, *extra)
+
+
+def _run_jobs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, dict]:
+    monkeypatch.setenv("PWC_JOBS", "2")  # the forked checks, which run by default only at scale
+    try:
+        return _run(monkeypatch, capsys, root, fast=True, cache=None)
+    finally:
+        monkeypatch.delenv("PWC_JOBS")
 
 
 def test_every_path_gives_the_same_problems(
@@ -79,6 +87,7 @@ def test_every_path_gives_the_same_problems(
         "fast, warm cache (same process)": _run(monkeypatch, capsys, root, fast=True, cache=tmp_path / "c1",
                                                 fresh=False),
         "fast, warm cache (from disk)": _run(monkeypatch, capsys, root, fast=True, cache=tmp_path / "c1"),
+        "fast, checks on two processes": _run_jobs(monkeypatch, capsys, root),
         "plain, cold cache": _run(monkeypatch, capsys, root, fast=False, cache=tmp_path / "c2"),
         "plain, warm cache": _run(monkeypatch, capsys, root, fast=False, cache=tmp_path / "c2"),
     }

@@ -18,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterator
+import pickle
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from validator.load.repository import (
     read_bytes,
     resolve_metrics,
 )
-from validator.load.yamlload import decode
+from validator.load.yamlload import MAX_FILE_BYTES, decode
 
 # The Repository fields that need the files loaded.
 _HEAVY = ("tasks", "datasets", "papers", "catalogue", "task_ids", "dataset_ids", "problems", "declared")
@@ -74,12 +75,15 @@ def quiet_stderr() -> Iterator[None]:
 class _Scan:
     """Paths, blob ids and (where read) bytes of every file, plus the reading problems."""
 
-    def __init__(self) -> None:
+    def __init__(self, fetch: Callable[[str, str], bytes | None] | None = None) -> None:
         self.files: list[str] = []
         self.blobs: dict[str, str | None] = {}
         self.data: dict[str, bytes] = {}
         self.unreadable: dict[str, list] = {}
         self.results = 0
+        # How to get the bytes of a file that was not read: (rel, blob id) -> bytes (None: the
+        # file on disk, checked against its blob id).
+        self.fetch = fetch
 
 
 def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
@@ -95,22 +99,26 @@ def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
     scan.files = discover(root)
     index = filecache.index(root) if filecache.enabled() else None
     stats = index.stats if index is not None else {}
+    base = str(root)
     for rel in scan.files:
-        path = root / rel
-        try:
-            key = filecache.stat_key(os.stat(path))
-        except OSError:
-            key = None
+        path = f"{base}/{rel}"
         known = stats.get(rel)
-        if key is not None and known is not None and known[:4] == key:
-            scan.blobs[rel] = known[4]
-            scan.results += known[5]
-            continue
-        data, problems = read_bytes(path, rel)
+        if known is not None:
+            try:
+                key = filecache.stat_key(os.stat(path))
+            except OSError:
+                key = None
+            if key is not None and known[:4] == key:
+                scan.blobs[rel] = known[4]
+                scan.results += known[5]
+                continue
+        data, key = _read(path)
         if data is None:
-            scan.blobs[rel] = None
-            scan.unreadable[rel] = problems
-            continue
+            data, problems = read_bytes(root / rel, rel)  # the exact problem, or it reads now
+            if data is None:
+                scan.blobs[rel] = None
+                scan.unreadable[rel] = problems
+                continue
         blob = filecache.blob_id(data)
         scan.blobs[rel] = blob
         scan.data[rel] = data
@@ -121,6 +129,32 @@ def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
             stats[rel] = (*key, blob, results)
             index.dirty = True
     return scan
+
+
+def _read(path: str) -> tuple[bytes | None, tuple[int, int, int, int] | None]:
+    """A file's bytes and stat key, with as few system calls as Python allows; None for anything
+    unusual (too large, unreadable), which `read_bytes` then reports."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None, None
+    try:
+        st = os.fstat(fd)
+        if st.st_size > MAX_FILE_BYTES:
+            return None, None
+        data = os.read(fd, st.st_size + 1)
+        if len(data) > st.st_size:  # it grew: let read_bytes decide
+            return None, None
+        while len(data) < st.st_size:
+            more = os.read(fd, st.st_size - len(data))
+            if not more:
+                break
+            data += more
+        return data, filecache.stat_key(st)
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
 
 
 def load_repository(
@@ -137,7 +171,7 @@ def load_repository(
     repo = Repository(root=root)
     repo.files = list(scan.files)
     _materialize(repo, root, scan, overrides is None)
-    repo.digest = digest  # type: ignore[attr-defined]
+    repo.digest = digest
     return repo
 
 
@@ -148,51 +182,159 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool) -> No
     index = filecache.index(root) if use_cache and on_disk else None
     cached_files = store.entries if store is not None else {}
     with paused_gc(), quiet_stderr():
-        for rel in scan.files:
-            blob = scan.blobs[rel]
-            if blob is None:
-                repo.problems.extend(scan.unreadable.get(rel, ()))
-                _note_id(repo, rel)
-                continue
-            found = _from_cache(cached_files.get((rel, blob)), rel)
-            if found is None:
-                data = scan.data.get(rel)
-                if data is None:  # unchanged by its stat, but not in the cache any more
-                    data, problems = read_bytes(root / rel, rel)
-                    if data is None or filecache.blob_id(data) != blob:
-                        # It changed after all: load what is there now, and forget its stat.
-                        if index is not None:
-                            index.stats.pop(rel, None)
-                            index.dirty = True
-                        if data is None:
-                            repo.problems.extend(problems)
-                            _note_id(repo, rel)
-                            continue
-                kind, model, doc, problems = load_file(rel, data)
-                results = len(model.results) if kind == "paper" and model is not None else 0
-                if store is not None:
-                    text = _text_of(rel, doc, data)
-                    if doc is None or text is not None:
-                        cached_files[(rel, blob)] = filecache.Cached.of(kind, model, doc, text, problems, results)
-                        store.dirty = True
-                found = (kind, model, doc, tuple(problems), results)
-            kind, model, doc, problems, results = found
-            if index is not None:
-                known = index.stats.get(rel)
-                if known is not None and known[4] == blob and known[5] != results:
-                    index.stats[rel] = (*known[:5], results)
-                    index.dirty = True
-            repo.problems.extend(problems)
-            _note_id(repo, rel)
-            if model is not None:
-                _add(repo, kind, rel, doc, model)
+        helper = _Helper.start(scan, cached_files)
+        try:
+            _load_all(repo, root, scan, helper, store, index, cached_files)
+        finally:
+            if helper is not None:
+                helper.finish()
         repo.declared = {ds_id: resolve_metrics(e.model, repo.catalogue_kinds) for ds_id, e in repo.datasets.items()}
 
 
-def _from_cache(cached: filecache.Cached | None, rel: str) -> tuple | None:
+def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None, store: Any, index: Any,
+              cached_files: dict) -> None:
+    for rel in scan.files:
+        blob = scan.blobs[rel]
+        if blob is None:
+            repo.problems.extend(scan.unreadable.get(rel, ()))
+            _note_id(repo, rel)
+            continue
+        found = _from_cache(cached_files.get((rel, blob)), rel, blob)
+        if found is None:
+            data = scan.data.get(rel)
+            if data is None and scan.fetch is not None:  # a file of a git revision
+                data = scan.fetch(rel, blob)
+                problems = []
+            elif data is None:  # unchanged by its stat, but not in the cache any more
+                data, problems = read_bytes(root / rel, rel)
+                if data is None or filecache.blob_id(data) != blob:
+                    # It changed after all: load what is there now, and forget its stat.
+                    if index is not None:
+                        index.stats.pop(rel, None)
+                        index.dirty = True
+                    if data is None:
+                        repo.problems.extend(problems)
+                        _note_id(repo, rel)
+                        continue
+            parsed = helper.parsed(rel) if helper is not None else None
+            kind, model, doc, problems = load_file(rel, data, parsed=parsed)
+            results = len(model.results) if kind == "paper" and model is not None else 0
+            if store is not None:
+                text = _text_of(rel, doc, data)
+                if doc is None or text is not None:
+                    cached_files[(rel, blob)] = filecache.Cached.of(kind, model, doc, text, problems, results)
+                    store.dirty = True
+            found = (kind, model, doc, tuple(problems), results)
+        kind, model, doc, problems, results = found
+        if index is not None:
+            known = index.stats.get(rel)
+            if known is not None and known[4] == blob and known[5] != results:
+                index.stats[rel] = (*known[:5], results)
+                index.dirty = True
+        repo.problems.extend(problems)
+        _note_id(repo, rel)
+        if model is not None:
+            _add(repo, kind, rel, doc, model)
+
+
+# Below this many files to parse, one process is faster than two.
+PARALLEL_MIN_FILES = 3000
+
+
+def jobs(work: int, minimum: int) -> int:
+    """How many processes a piece of work of this size gets: 2 from `minimum` on, on a machine
+    with two cores or more that can fork and where a second core is free (a busy machine gains
+    nothing from a second process and pays for the transfer); `PWC_JOBS=1` (or 2) decides."""
+    setting = os.environ.get("PWC_JOBS", "")
+    if setting.isdigit():
+        return max(1, min(int(setting), 2))
+    cores = os.cpu_count() or 1
+    if work < minimum or not hasattr(os, "fork") or cores < 2:
+        return 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return 2 if busy < cores - 0.5 else 1
+
+
+class _Helper:
+    """A forked process that runs the fast YAML path on the second half of the files to parse
+    while this one loads the first half; it sends back each document's data and typed-scalar
+    texts (sending models would cost more than validating them again here)."""
+
+    def __init__(self, pid: int, fd: int, theirs: set[str]) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.theirs = theirs
+        self.results: dict[str, Any] | None = None
+
+    @classmethod
+    def start(cls, scan: _Scan, cached: dict) -> _Helper | None:
+        todo = [
+            rel for rel in scan.files
+            if rel in scan.data and (rel, scan.blobs[rel]) not in cached and not rel.endswith("metrics.yaml")
+        ]
+        if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not fastyaml.enabled():
+            return None
+        theirs = todo[len(todo) // 2 :]
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper
+            code = 0
+            try:
+                os.close(read_fd)
+                out: dict[str, Any] = {}
+                for rel in theirs:
+                    text, _problems = decode(rel, scan.data[rel])
+                    doc = fastyaml.fast_parse(rel, text) if text is not None else None
+                    out[rel] = None if doc is None else (doc.data, doc.raw)
+                view = memoryview(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+                while view:
+                    view = view[os.write(write_fd, view) :]
+            except BaseException:  # noqa: BLE001 - the parent parses what it does not get
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        return cls(pid, read_fd, set(theirs))
+
+    def parsed(self, rel: str) -> Any:
+        """(data, raw) of `rel` if the helper parsed it by the fast path, else None."""
+        if rel not in self.theirs:
+            return None
+        return self.finish().get(rel)
+
+    def finish(self) -> dict[str, Any]:
+        if self.results is None:
+            chunks = []
+            while chunk := os.read(self.fd, 1 << 20):
+                chunks.append(chunk)
+            os.close(self.fd)
+            _pid, status = os.waitpid(self.pid, 0)
+            self.results = pickle.loads(b"".join(chunks)) if status == 0 and chunks else {}
+        return self.results
+
+
+# (rel, blob id) -> what `_from_cache` made of it: a base revision and the working tree share
+# the entries (and the models) of every file they have in common.
+_MADE: dict[tuple[str, str], tuple] = {}
+
+
+def _from_cache(cached: filecache.Cached | None, rel: str, blob: str) -> tuple | None:
     """(kind, model, doc, problems, results) of a cached file, or None when it is not usable."""
     if cached is None:
         return None
+    made = _MADE.get((rel, blob))
+    if made is not None and made[5] is cached:
+        return made[:5]
+    found = _make(cached, rel)
+    if found is not None:
+        _MADE[(rel, blob)] = (*found, cached)
+    return found
+
+
+def _make(cached: filecache.Cached, rel: str) -> tuple | None:
     contents = cached.contents()
     if contents is None:
         return (cached.kind, None, None, cached.problems, cached.results)
@@ -216,6 +358,26 @@ def _text_of(rel: str, doc: Any, data: bytes) -> str | None:
         return text
     text, _problems = decode(rel, data)
     return text
+
+
+def load_revision(
+    root: Path, listing: list[tuple[str, str]], contents: Callable[[list[tuple[str, str]]], dict[str, bytes]]
+) -> Repository:
+    """The repository of a git revision known by (path, blob id) pairs; `contents` gives the bytes
+    of blobs, asked once for all those the cache does not hold (and again, one by one, for any
+    that it held but could not use)."""
+    scan = _Scan(fetch=lambda rel, blob: contents([(rel, blob)]).get(rel))
+    scan.files = sorted({rel for rel, _blob in listing})
+    scan.blobs = dict(listing)
+    held = filecache.entries(root).entries if filecache.enabled() else {}
+    missing = [(rel, blob) for rel, blob in listing if (rel, blob) not in held]
+    if missing:
+        scan.data.update(contents(missing))
+    repo = Repository(root=root)
+    repo.files = list(scan.files)
+    _materialize(repo, root, scan, False)
+    repo.digest = filecache.repository_digest(scan.blobs)
+    return repo
 
 
 class LazyRepository(Repository):

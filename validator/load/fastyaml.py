@@ -356,3 +356,9 @@ class _PlainEvent:
 
     def __init__(self, value: str) -> None:
         self.value = value
+
+
+def made_elsewhere(file: str, data: Any, raw: dict, text: str) -> Doc:
+    """The document of `text` whose data and typed-scalar texts the fast path computed in another
+    process (see validator/load/bulk.py); positions are computed here on first use."""
+    return FastDoc(file, data, raw, text)

@@ -2,13 +2,16 @@
 
 A file's entry is keyed by its root-relative path and its git blob id (the SHA-1 git gives its
 content, so a base revision's files are found by `git ls-tree` without reading them) and holds
-what loading produced: its kind, its model, the texts of its typed scalars, its text (from
-which positions are computed when a problem needs one) and its reading and schema problems.
+what loading produced: its kind, its data (the model is validated from it again), the texts
+of its typed scalars, its text (from which positions are computed when a problem needs one)
+and its reading and schema problems.
 A whole answer (the sorted problems of every check) is keyed by the blob ids of every file of
 the repository and of its base, today's date and the environment the checks may read.
 
-Both live in one snapshot per repository root under `$XDG_CACHE_HOME/pwc/files/` (default
-`~/.cache/pwc`), stamped with a digest of the validator's own source and of the versions of the
+Both live under `$XDG_CACHE_HOME/pwc/files/` (default `~/.cache/pwc/files/`; `PWC_CACHE_DIR`
+puts them elsewhere), per repository root, in two files: a small index (file stats and
+answers), read on every run, and the large entries, read only when a run needs the loaded
+files. Both are stamped with a digest of the validator's own source and of the versions of the
 libraries that shape its answers: any change of code makes every entry stale. A cache that
 cannot be read or written is an empty cache: it never stops a validation and never changes an
 answer. `PWC_CACHE=0` turns it off.
@@ -33,20 +36,15 @@ FORMAT = 2
 _MAX_ANSWERS = 8
 
 
-def cache_root() -> Path:
-    """`$XDG_CACHE_HOME/pwc`, default `~/.cache/pwc`."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "pwc"
-
-
 def enabled() -> bool:
     return os.environ.get("PWC_CACHE", "1") != "0"
 
 
 def blob_id(data: bytes) -> str:
     """The id git gives a file with this content (`git hash-object`)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+    h = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    h.update(data)
+    return h.hexdigest()
 
 
 _CODE: str | None = None
@@ -174,9 +172,35 @@ class Entries:
 _LOADED: dict[tuple[str, str], Any] = {}
 
 
+def folder() -> Path:
+    """`$PWC_CACHE_DIR`, else `$XDG_CACHE_HOME/pwc/files` (default `~/.cache/pwc/files`): the
+    folder the workflows save on main and restore for pull requests."""
+    given = os.environ.get("PWC_CACHE_DIR")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    home = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return home / "pwc" / "files"
+
+
 def _path(root: Path, part: str) -> Path:
     name = hashlib.sha1(str(root.resolve()).encode(), usedforsecurity=False).hexdigest()[:20]
-    return cache_root() / "files" / f"{name}.{part}.pickle"
+    return folder() / f"{name}.{part}.pickle"
+
+
+_KEEP_ROOTS = 16  # the caches of this many repository roots are kept (the most recently written)
+
+
+def _prune(where: Path) -> None:
+    """Forget the caches of roots not written for the longest time (scratch repositories)."""
+    try:
+        found = sorted(where.glob("*.index.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in found[_KEEP_ROOTS:]:
+            name = stale.name.split(".", 1)[0]
+            for part in ("index", "entries"):
+                (where / f"{name}.{part}.pickle").unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _read(root: Path, part: str, cls: type) -> Any:
@@ -234,6 +258,8 @@ def save(root: Path) -> None:
                 del value.answers[old]
         value.dirty = False
         _write(_path(root, part), value)
+        if part == "index":
+            _prune(_path(root, part).parent)
 
 
 def _write(path: Path, value: Any) -> None:
