@@ -20,7 +20,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pytest
 
 from validator.site import render
-from validator.site.render import https, render_site
+from validator.site.render import code_label, https, paragraphs, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "api.json"
 EVIL_TITLE = '<img src=x onerror="window.__pwned=1">Evil & "Quoted" Paper</b>'
@@ -302,3 +302,14 @@ def test_only_well_formed_https_urls_become_links(url: Any, ok: bool) -> None:
     assert (https(url) is not None) is ok
     if ok:
         assert https(url) == url
+
+
+def test_code_links_are_named_by_repository() -> None:
+    assert code_label("https://github.com/google-research/ALBERT") == "google-research/ALBERT"
+    assert code_label("https://gitlab.com/group/project.git") == "group/project"
+    assert code_label("https://example.org/") == "example.org"
+
+
+def test_descriptions_are_plain_text_paragraphs() -> None:
+    assert paragraphs("One\nline.\n\n  Two <b>x</b>  \n\n\n") == ["One line.", "Two <b>x</b>"]
+    assert paragraphs(None) == []
