@@ -306,13 +306,21 @@ class _Helper:
         return self.finish().get(rel)
 
     def finish(self) -> dict[str, Any]:
+        """The helper's results (read once); empty if it failed: then this process parses all."""
         if self.results is None:
+            self.results = {}
             chunks = []
-            while chunk := os.read(self.fd, 1 << 20):
-                chunks.append(chunk)
-            os.close(self.fd)
-            _pid, status = os.waitpid(self.pid, 0)
-            self.results = pickle.loads(b"".join(chunks)) if status == 0 and chunks else {}
+            try:
+                while chunk := os.read(self.fd, 1 << 20):
+                    chunks.append(chunk)
+            finally:
+                os.close(self.fd)
+                _pid, status = os.waitpid(self.pid, 0)
+            if status == 0 and chunks:
+                try:
+                    self.results = pickle.loads(b"".join(chunks))
+                except Exception:  # noqa: BLE001 - whatever it sent, this process can parse again
+                    self.results = {}
         return self.results
 
 
