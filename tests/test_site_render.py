@@ -313,3 +313,11 @@ def test_code_links_are_named_by_repository() -> None:
 def test_descriptions_are_plain_text_paragraphs() -> None:
     assert paragraphs("One\nline.\n\n  Two <b>x</b>  \n\n\n") == ["One line.", "Two <b>x</b>"]
     assert paragraphs(None) == []
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_page_that_cannot_be_written_fails_the_render(tmp_path: Path, workers: int) -> None:
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "tied-paper").write_text("a file where a folder must go", encoding="utf-8")
+    with pytest.raises((RuntimeError, OSError)):
+        render_site(load_api(), tmp_path, workers=workers)

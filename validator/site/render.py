@@ -9,11 +9,11 @@ is always text. The output is deterministic: the same data gives byte-identical 
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import re
 import shutil
 import threading
+import traceback
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -706,31 +706,49 @@ class _Site:
 PAPERS_PER_JOB = 1000
 ROWS_PER_JOB = 5000
 PARALLEL_FROM = 3000  # pages; below this a second process costs more than it saves
+# Rough costs, in leaderboard rows, used to share the work out evenly (measured: a paper page
+# costs about as much as five leaderboard rows).
+PAPER_COST = 5
+PAGE_COST = 10
 
 Job = tuple[str, int, int]
 
-_SITE: _Site | None = None  # the site a forked worker renders from (inherited, not pickled)
 
-
-def _jobs(site: _Site) -> list[Job]:
-    """The work in independent pieces: each writes its own files, so any order gives the same tree."""
-    jobs: list[Job] = []
-    start, rows = 0, 0
+def _jobs(site: _Site) -> list[tuple[Job, int]]:
+    """The work in independent pieces with their rough costs. Each piece writes its own files,
+    so the tree is the same whichever process renders which piece, in whatever order."""
+    jobs: list[tuple[Job, int]] = []
+    start, cost = 0, 0
     for i, lb in enumerate(site.leaderboards):
-        rows += len(_as_list(lb.get("rows"))) + 10  # a page costs something even when empty
-        if rows >= ROWS_PER_JOB:
-            jobs.append(("leaderboard_pages", start, i + 1))
-            start, rows = i + 1, 0
+        cost += len(_as_list(lb.get("rows"))) + PAGE_COST
+        if cost >= ROWS_PER_JOB:
+            jobs.append((("leaderboard_pages", start, i + 1), cost))
+            start, cost = i + 1, 0
     if start < len(site.leaderboards):
-        jobs.append(("leaderboard_pages", start, len(site.leaderboards)))
+        jobs.append((("leaderboard_pages", start, len(site.leaderboards)), cost))
     for start in range(0, len(site.paper_ids), PAPERS_PER_JOB):
-        jobs.append(("paper_pages", start, start + PAPERS_PER_JOB))
-    for name in ("static", "home", "sota_and_tasks", "datasets_pages", "paper_lists", "fixed_pages", "search_index"):
-        jobs.append((name, 0, 0))
+        count = min(PAPERS_PER_JOB, len(site.paper_ids) - start)
+        jobs.append((("paper_pages", start, start + PAPERS_PER_JOB), count * PAPER_COST))
+    jobs.append((("sota_and_tasks", 0, 0), len(site.tasks) * PAGE_COST))
+    jobs.append((("datasets_pages", 0, 0), len(site.datasets) * PAGE_COST))
+    jobs.append((("paper_lists", 0, 0), len(site.paper_ids) // 2))
+    for name in ("static", "home", "fixed_pages", "search_index"):
+        jobs.append(((name, 0, 0), PAGE_COST))
     return jobs
 
 
-def _run_jobs(site: _Site, jobs: list[Job]) -> int:
+def _share(jobs: list[tuple[Job, int]], count: int) -> list[list[Job]]:
+    """The jobs in `count` shares of about equal cost (largest first, each to the lightest share)."""
+    shares: list[list[Job]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for job, cost in sorted(jobs, key=lambda jc: -jc[1]):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(job)
+        loads[lightest] += cost
+    return shares
+
+
+def _run_jobs(site: _Site, jobs: list[Job]) -> None:
     site.writer = _Writer(site.out_dir)
     try:
         for name, start, end in jobs:
@@ -741,12 +759,6 @@ def _run_jobs(site: _Site, jobs: list[Job]) -> int:
                 method()
     finally:
         site.writer.close()
-    return site.writer.pages
-
-
-def _worker(job: Job) -> int:
-    assert _SITE is not None  # set before the fork
-    return _run_jobs(_SITE, [job])
 
 
 def workers_for(site: _Site, requested: int | None) -> int:
@@ -761,30 +773,55 @@ def workers_for(site: _Site, requested: int | None) -> int:
             requested = min(os.cpu_count() or 1, 4)
         else:
             requested = 1
-    if requested > 1 and ("fork" not in mp.get_all_start_methods() or threading.active_count() > 1):
+    if requested > 1 and (not hasattr(os, "fork") or threading.active_count() > 1):
         return 1
     return max(1, requested)
+
+
+def _fork(site: _Site, share: list[Job]) -> tuple[int, int]:
+    """Render `share` in a forked child; returns its pid and the pipe its error (if any) comes on."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, report a failure on the pipe, never return
+        os.close(read_end)
+        status = 1
+        try:
+            _run_jobs(site, share)
+            status = 0
+        except BaseException:  # whatever it is, the parent must hear of it
+            os.write(write_end, traceback.format_exc()[-4000:].encode("utf-8", "replace"))
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
 
 
 def render_site(api: Any, out_dir: Path, workers: int | None = None) -> None:
     """Write the whole site into `out_dir` (beside `out_dir/api/v1`).
 
     `workers` processes share the pages (default: see `workers_for`); the files are the same
-    whatever their number."""
-    global _SITE
+    whatever their number. The children are forked before this process starts its writer
+    threads, and it waits for every child, so when this returns the tree is complete; a child
+    that fails makes it raise."""
     site = _Site(api, Path(out_dir))
     jobs = _jobs(site)
     count = workers_for(site, workers)
-    if count == 1:
-        _run_jobs(site, jobs)
-        return
-    _SITE = site
+    shares = _share(jobs, count)
+    children: list[tuple[int, int]] = []
     try:
-        with mp.get_context("fork").Pool(count) as pool:
-            for _ in pool.imap_unordered(_worker, jobs):
-                pass
+        for share in shares[1:]:
+            children.append(_fork(site, share))
+        _run_jobs(site, shares[0])
     finally:
-        _SITE = None
+        failures = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                message = pipe.read().decode("utf-8", "replace")
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                failures.append(message or f"process {pid} ended with status {status}")
+    if failures:
+        raise RuntimeError("rendering the site failed in a worker process:\n" + failures[0])
 
 
 __all__ = ["render_site", "https", "paragraphs", "code_label", "workers_for"]
