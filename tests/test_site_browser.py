@@ -38,8 +38,8 @@ ARGS = [
 ]
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "repo"
 SUBPATH = "/pwc2/"
-EVIL_TITLE = '<img src=x onerror="window.__pwned=1">Evil & "Quoted" Paper</b>'
-EVIL_MODEL = "<script>window.__pwned=2</script>EvilNet"
+EVIL_TITLE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=6</script>Evil & "Quoted" Paper</b>'
+EVIL_MODEL = '<script>window.__pwned=2</script><img src=x onerror="window.__pwned=5">EvilNet'
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

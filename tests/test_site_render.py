@@ -18,13 +18,14 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
+from markupsafe import escape
 
 from validator.site import render
 from validator.site.render import code_label, https, paragraphs, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site" / "api.json"
-EVIL_TITLE = '<img src=x onerror="window.__pwned=1">Evil & "Quoted" Paper</b>'
-EVIL_MODEL = "<script>window.__pwned=2</script>EvilNet"
+EVIL_TITLE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=6</script>Evil & "Quoted" Paper</b>'
+EVIL_MODEL = '<script>window.__pwned=2</script><img src=x onerror="window.__pwned=5">EvilNet'
 
 
 def load_api() -> SimpleNamespace:
@@ -180,7 +181,7 @@ def test_contributor_strings_are_escaped_text(site: Path) -> None:
         assert value in text
     # the SVG chart's titles are escaped too
     board = (site / "leaderboards/question-answering/squad2.0/index.html").read_text(encoding="utf-8")
-    assert "<title>&lt;script&gt;window.__pwned=2&lt;/script&gt;EvilNet: 85.0" in board
+    assert f"<title>{escape(EVIL_MODEL)}: 85.0" in board
 
 
 def test_only_the_search_page_loads_a_script(site: Path) -> None:
