@@ -179,6 +179,11 @@ def test_contributor_strings_are_escaped_text(site: Path) -> None:
     for value in (EVIL_TITLE, EVIL_MODEL, "<script>window.__pwned=3</script>", '<b onmouseover="x()">Venue</b>',
                   "</p><script>window.__pwned=4</script>"):
         assert value in text
+    # a code link whose URL carries markup stays one escaped attribute and escaped text
+    assert "window.__pwned=7" in text
+    assert 'href="https://github.com/&#34;&gt;&lt;script&gt;window.__pwned=7&lt;/script&gt;/repo"' in (
+        site / "papers/evil-paper/index.html"
+    ).read_text(encoding="utf-8")
     # the SVG chart's titles are escaped too
     board = (site / "leaderboards/question-answering/squad2.0/index.html").read_text(encoding="utf-8")
     assert f"<title>{escape(EVIL_MODEL)}: 85.0" in board
