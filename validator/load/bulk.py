@@ -128,6 +128,11 @@ def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
             scan.results += max(results, 0)
             stats[rel] = (*key, blob, results)
             index.dirty = True
+    if index is not None and len(stats) > len(scan.files):  # files deleted since: forget them
+        present = set(scan.files)
+        for rel in [r for r in stats if r not in present]:
+            del stats[rel]
+        index.dirty = True
     return scan
 
 
@@ -161,6 +166,8 @@ def load_repository(
     root: Path, overrides: dict[str, bytes | None] | None = None, *, lazy: bool = False
 ) -> Repository:
     """Load every file under `root/results` (`overrides`: the files of a git revision)."""
+    if overrides is None:
+        _MADE.clear()  # a new run over the working tree; a base revision loaded next shares it
     with paused_gc():
         scan = _scan(root, overrides)
     digest = filecache.repository_digest(scan.blobs)
@@ -223,6 +230,7 @@ def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None,
                 text = _text_of(rel, doc, data)
                 if doc is None or text is not None:
                     cached_files[(rel, blob)] = filecache.Cached.of(kind, model, doc, text, problems, results)
+                    filecache.note_used(rel, blob)
                     store.dirty = True
             found = (kind, model, doc, tuple(problems), results)
         kind, model, doc, problems, results = found
@@ -333,6 +341,7 @@ def _from_cache(cached: filecache.Cached | None, rel: str, blob: str) -> tuple |
     """(kind, model, doc, problems, results) of a cached file, or None when it is not usable."""
     if cached is None:
         return None
+    filecache.note_used(rel, blob)
     made = _MADE.get((rel, blob))
     if made is not None and made[5] is cached:
         return made[:5]

@@ -63,7 +63,7 @@ MAX_FAST_NODES = 200_000
 
 # What the plain loader must see: characters libyaml refuses or reads as line breaks, tabs,
 # carriage returns and byte-order marks; directives and document markers (_MARKERS).
-_SCREEN_ASCII = re.compile("[^\n\x20-\x7e]")
+_PRINTABLE_ASCII = b"\n" + bytes(range(0x20, 0x7F))
 _SCREEN = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
@@ -71,7 +71,7 @@ _SCREEN = re.compile(
 # (comments, colons and indicators inside them), so a line where a value or item starts with
 # `[` or `{` must be a whole flow collection of simple scalars (one level of nesting, as in
 # `{Acc: {value: 0.84, error: 0.01}}`), else the plain loader reads the file.
-_INDICATOR = re.compile(r"[\[{|>]")
+_INDICATOR = re.compile(r"[\[{|>]|\n[%.-]")
 _FLOW_PREFIX = re.compile(r" *(?:- +)*(?:[^\s#:\[\]{},&*!|>'\"%@`?-][^\n:#]*: +)?")
 _PLAIN_IN_FLOW = r"(?:[^\s:,#\[\]{}\"'&*!|>%@`?\\-]|-(?=[^\s,\]}]))[^:,#\[\]{}\"'\\\n]*"
 _SCALAR_IN_FLOW = rf"(?:{_PLAIN_IN_FLOW}|\"[^\"\\\n]*\"|'[^'\n]*')"
@@ -188,15 +188,17 @@ def fast_parse(file: str, text: str) -> Doc | None:
     """The document of `text` as the plain loader would give it, or None to use the plain loader."""
     if not enabled():
         return None
-    if (_SCREEN_ASCII if text.isascii() else _SCREEN).search(text) is not None:
+    encoded = text.encode("utf-8")
+    if text.isascii():
+        if encoded.translate(None, _PRINTABLE_ASCII):
+            return None  # a control character or a tab
+    elif _SCREEN.search(text) is not None:
         return None
-    if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text or "\n..." in text:
-        return None
-    if not _indicators_ok(text):
+    if text.startswith(("%", "---", "...")) or not _indicators_ok(text):
         return None
     try:
         tree = _Tree()
-        _parse(text.encode("utf-8"), tree)
+        _parse(encoded, tree)
         size = _size(tree)
         if size > MAX_FAST_NODES or not _type(tree, 0) & _MAP or _type(tree, 0) & (_STREAM_OR_DOC | _ODD):
             return None
@@ -227,6 +229,10 @@ def _indicators_ok(text: str) -> bool:
     for m in _INDICATOR.finditer(text):
         at = m.start()
         char = text[at]
+        if char == "\n":
+            if text.startswith(_MARKERS, at):
+                return False  # a directive or a document marker
+            continue
         if char in "|>":
             if text.startswith(": ", at - 2) and text.startswith(("-\n", "\n", "+\n"), at + 1):
                 continue  # the usual `abstract: >-`

@@ -170,6 +170,13 @@ class Entries:
 
 
 _LOADED: dict[tuple[str, str], Any] = {}
+# The entries this process used (the working tree's and a base revision's files): when the
+# entries are written, the others (older versions of files) are dropped.
+_USED: set[tuple[str, str]] = set()
+
+
+def note_used(rel: str, blob: str) -> None:
+    _USED.add((rel, blob))
 
 
 def folder() -> Path:
@@ -253,6 +260,8 @@ def save(root: Path) -> None:
         value = _LOADED.get((resolved, part))
         if value is None or not value.dirty:
             continue
+        if part == "entries" and _USED:
+            value.entries = {k: v for k, v in value.entries.items() if k in _USED}
         if part == "index" and len(value.answers) > _MAX_ANSWERS:
             for old in list(value.answers)[: len(value.answers) - _MAX_ANSWERS]:
                 del value.answers[old]
@@ -280,3 +289,4 @@ def _write(path: Path, value: Any) -> None:
 def forget() -> None:
     """Drop what this process has read of any cache (the next read goes to the disk again)."""
     _LOADED.clear()
+    _USED.clear()
