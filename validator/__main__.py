@@ -1,5 +1,5 @@
 """Entry point for `python -m validator`."""
 
-from validator.cli import main
+from validator.cli import entry
 
-raise SystemExit(main())
+entry()

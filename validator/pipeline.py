@@ -1,22 +1,145 @@
-"""The validation pipeline shared by `pwc validate` and `pwc build`: load, check, select."""
+"""The validation pipeline shared by `pwc validate` and `pwc build`: load, check, select.
+
+Three things make it fast at archive scale without changing any answer (see README,
+Performance): the repository is loaded by `validator.load.bulk` (fast YAML path, file cache,
+loaded only when needed); a whole answer is reused when the repository, its base, the code,
+the date and the environment are exactly those of a previous run; and on a large repository
+the checks run on both cores, in a forked process that shares the loaded repository.
+"""
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
 from collections.abc import Iterable
 from pathlib import Path
 
-from validator.checks.registry import CHECKS, load_all
-from validator.load.repository import Repository, kind_of, load_repository
+from validator.checks.registry import CHECKS, RepositoryCheck, load_all
+from validator.load import filecache
+from validator.load.repository import Repository, kind_of
 from validator.report.problem import Problem
+
+# Below this many results one process is faster than two (forking and sending back cost more).
+PARALLEL_MIN_RESULTS = 20_000
 
 
 def check(repo: Repository) -> list[Problem]:
     """Every problem of the repository: reading and schema problems, then every registered check."""
     load_all()
+    key = _answer_key(repo)
+    if key is not None:
+        found = filecache.index(repo.root).answers.get(key)
+        if found is not None:
+            return list(found)
     problems = list(repo.problems)
-    for _name, fn in CHECKS:
-        problems.extend(fn(repo))
-    return sort_problems(problems)
+    problems.extend(_run_checks(repo, CHECKS))
+    answer = sort_problems(problems)
+    if key is not None:
+        index = filecache.index(repo.root)
+        index.answers[key] = tuple(answer)
+        index.dirty = True
+        filecache.save(repo.root)
+    return answer
+
+
+def _answer_key(repo: Repository) -> str | None:
+    """The key of the whole answer, when the repository (and its base) are known by content."""
+    if not filecache.enabled():
+        return None
+    head = getattr(repo, "digest", None)
+    if head is None:
+        return None
+    base = None
+    if repo.base is not None:
+        base = getattr(repo.base, "digest", None)
+        if base is None:
+            return None
+    return filecache.answer_key(head, base)
+
+
+def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> list[Problem]:
+    from validator.load.bulk import jobs
+
+    if len(checks) < 2 or jobs(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
+        return [p for _name, fn in checks for p in fn(repo)]
+    return _run_forked(repo, checks)
+
+
+def _prepare_shared(repo: Repository) -> None:
+    """Build, before forking, the index of results that most checks share (both processes then
+    have it, instead of building it once each)."""
+    import sys
+
+    metrics = sys.modules.get("validator.checks.metrics")
+    build = getattr(metrics, "results_index", None)
+    if callable(build):
+        build(repo)
+        if repo.base is not None:
+            build(repo.base)
+
+
+def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> list[Problem]:
+    """Run the checks in this process and a forked one, each taking the next check from a shared
+    queue (a pipe of check numbers), so the two stay busy whatever each check costs. The child
+    sends back its problems; a check that failed there is run again here, where its exception
+    surfaces as it would without the fork."""
+    _prepare_shared(repo)
+    gc.freeze()  # the child then shares the loaded repository without copying its pages
+    queue_r, queue_w = os.pipe()
+    back_r, back_w = os.pipe()
+    os.write(queue_w, bytes(range(len(checks))) if len(checks) < 256 else b"")
+    os.close(queue_w)
+    if len(checks) >= 256:  # pragma: no cover - far more checks than exist
+        os.close(queue_r)
+        os.close(back_r)
+        os.close(back_w)
+        return [p for _name, fn in checks for p in fn(repo)]
+    pid = os.fork()
+    if pid == 0:  # the child: run checks from the queue, send back what they found
+        code = 0
+        try:
+            os.close(back_r)
+            done: list[tuple[int, list[Problem] | None]] = []
+            while number := os.read(queue_r, 1):
+                i = number[0]
+                try:
+                    done.append((i, list(checks[i][1](repo))))
+                except BaseException:  # noqa: BLE001 - the parent runs it again and reports
+                    done.append((i, None))
+            payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(back_w, view) :]
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(back_w)
+    found: list[Problem] = []
+    ran_here: set[int] = set()
+    try:
+        while number := os.read(queue_r, 1):
+            ran_here.add(number[0])
+            found.extend(checks[number[0]][1](repo))
+    finally:
+        os.close(queue_r)
+        chunks = []
+        while chunk := os.read(back_r, 1 << 20):
+            chunks.append(chunk)
+        os.close(back_r)
+        _pid, status = os.waitpid(pid, 0)
+    ran_there: set[int] = set()
+    if status == 0 and chunks:
+        for i, problems in pickle.loads(b"".join(chunks)):
+            if problems is not None:
+                found.extend(problems)
+                ran_there.add(i)
+    # A check the child could not finish (or every check, if it died) runs here.
+    for i, (_name, fn) in enumerate(checks):
+        if i not in ran_here and i not in ran_there:
+            found.extend(fn(repo))
+    return found
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -57,4 +180,7 @@ def select(problems: Iterable[Problem], files: set[str] | None) -> list[Problem]
 
 
 def load(root: Path) -> Repository:
-    return load_repository(root)
+    """The repository at `root`, loaded on first use (a run whose answer is cached never loads it)."""
+    from validator.load.bulk import load_repository
+
+    return load_repository(root, lazy=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from validator.load.repository import RESULTS, Repository, load_repository
+from validator.load.repository import RESULTS, Repository
 from validator.load.yamlload import MAX_FILE_BYTES
 
 
@@ -44,8 +44,8 @@ def changed_files(root: Path, ref: str) -> set[str]:
     return names
 
 
-def files_at(root: Path, ref: str) -> dict[str, bytes | None]:
-    """Contents of every file under results/ at `ref`, keyed by root-relative path."""
+def _listing(root: Path, ref: str) -> list[tuple[str, str]]:
+    """(root-relative path, blob id) of the YAML files under results/ at `ref` within the size bound."""
     prefix = _prefix(root)
     listing = _git(root, "ls-tree", "-r", "-z", "--long", ref, "--", RESULTS)
     entries: list[tuple[str, str, int]] = []
@@ -60,12 +60,16 @@ def files_at(root: Path, ref: str) -> dict[str, bytes | None]:
         rel = path[len(prefix) :] if prefix and path.startswith(prefix) else path
         size = int(parts[3]) if parts[3].isdigit() else 0
         entries.append((rel, parts[2].decode(), size))
-    out: dict[str, bytes | None] = {}
-    wanted = [e for e in entries if e[0].endswith((".yaml", ".yml")) and e[2] <= MAX_FILE_BYTES]
+    return [(e[0], e[1]) for e in entries if e[0].endswith((".yaml", ".yml")) and e[2] <= MAX_FILE_BYTES]
+
+
+def _contents(root: Path, wanted: list[tuple[str, str]]) -> dict[str, bytes]:
+    """The contents of these blobs, by path (one `git cat-file --batch` for all)."""
+    out: dict[str, bytes] = {}
     if wanted:
         blob = _git(root, "cat-file", "--batch", input_bytes="".join(f"{e[1]}\n" for e in wanted).encode())
         pos = 0
-        for rel, _sha, _size in wanted:
+        for rel, _sha in wanted:
             header_end = blob.index(b"\n", pos)
             header = blob[pos:header_end].split()
             length = int(header[2])
@@ -74,8 +78,17 @@ def files_at(root: Path, ref: str) -> dict[str, bytes | None]:
     return out
 
 
+def files_at(root: Path, ref: str) -> dict[str, bytes | None]:
+    """Contents of every file under results/ at `ref`, keyed by root-relative path."""
+    return dict(_contents(root, _listing(root, ref)))
+
+
 def load_base(root: Path, ref: str) -> Repository:
-    return load_repository(root, overrides=files_at(root, ref))
+    """The repository at `ref`. Files are known by their git blob ids first: those the file cache
+    holds are not read from git at all."""
+    from validator.load.bulk import load_revision
+
+    return load_revision(root, _listing(root, ref), lambda wanted: _contents(root, wanted))
 
 
 def head_sha(root: Path) -> str:

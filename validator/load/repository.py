@@ -12,11 +12,12 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from validator.checks import reading, schema
+from validator.load.fastyaml import fast_parse, made_elsewhere
 from validator.load.yamlload import MAX_FILE_BYTES, Doc, decode, parse
 from validator.model.inputs import (
     Dataset,
@@ -79,6 +80,8 @@ class Repository:
     declared: dict[str, DeclaredMetrics] = field(default_factory=dict)
     # The repository at the base revision (`--changed-since`), for the review signals.
     base: Repository | None = None
+    # A digest of every file's path and content (git blob ids): the key of a cached answer.
+    digest: str | None = None
 
     @property
     def catalogue_kinds(self) -> dict[str, MetricKind]:
@@ -145,10 +148,18 @@ def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
     return data, []
 
 
-def load_text(rel: str, data: bytes) -> tuple[Doc | None, list[Problem]]:
+def load_text(rel: str, data: bytes, parsed: tuple[Any, dict] | None = None) -> tuple[Doc | None, list[Problem]]:
     text, problems = decode(rel, data)
     if text is None:
         return None, problems
+    # The fast path (rapidyaml) where it vouches for giving exactly what the plain loader gives;
+    # positions come from the plain loader when a problem asks for one. `parsed` is what the fast
+    # path made of this text in a helper process (validator/load/bulk.py).
+    if parsed is not None:
+        return made_elsewhere(rel, parsed[0], parsed[1], text), problems
+    fast = fast_parse(rel, text)
+    if fast is not None:
+        return fast, problems
     doc, more = parse(rel, text)
     problems.extend(more)
     if any(p.severity == "error" for p in more):
@@ -164,7 +175,9 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def load_file(rel: str, data: bytes) -> tuple[str | None, BaseModel | None, Doc | None, list[Problem]]:
+def load_file(
+    rel: str, data: bytes, parsed: tuple[Any, dict] | None = None
+) -> tuple[str | None, BaseModel | None, Doc | None, list[Problem]]:
     """Load one file's bytes: (kind, model or None, doc or None, problems)."""
     kind = kind_of(rel)
     if kind is None:
@@ -176,7 +189,7 @@ def load_file(rel: str, data: bytes) -> tuple[str | None, BaseModel | None, Doc 
                 "tasks/<id>.yaml, datasets/<id>.yaml, metrics.yaml or papers/<year>/<id>.yaml",
             )
         ]
-    doc, problems = load_text(rel, data)
+    doc, problems = load_text(rel, data, parsed)
     if doc is None:
         return kind, None, None, problems
     model, more = schema.validate_doc(doc, _MODELS[kind])
@@ -188,28 +201,13 @@ def load_file(rel: str, data: bytes) -> tuple[str | None, BaseModel | None, Doc 
 
 def load_repository(root: Path, overrides: dict[str, bytes | None] | None = None) -> Repository:
     """Load every file under `root/results`. `overrides` replaces file contents (None: absent),
-    which is how a base revision is loaded from git without a checkout."""
-    repo = Repository(root=root)
-    files = discover(root) if overrides is None else sorted(k for k, v in overrides.items() if v is not None)
-    for rel in files:
-        if overrides is None:
-            data, problems = read_bytes(root / rel, rel)
-        else:
-            data, problems = overrides[rel], []
-        repo.files.append(rel)
-        if data is None:
-            repo.problems.extend(problems)
-            _note_id(repo, rel)
-            continue
-        kind, model, doc, more = load_file(rel, data)
-        problems.extend(more)
-        repo.problems.extend(problems)
-        _note_id(repo, rel)
-        if model is None or doc is None:
-            continue
-        _add(repo, kind, rel, doc, model)
-    repo.declared = {ds_id: resolve_metrics(e.model, repo.catalogue_kinds) for ds_id, e in repo.datasets.items()}
-    return repo
+    which is how a base revision is loaded from git without a checkout.
+
+    The work is done by `validator.load.bulk`: the fast YAML path, the content-keyed file cache
+    and a paused garbage collector; the result is what loading file by file gives."""
+    from validator.load.bulk import load_repository as load_bulk
+
+    return load_bulk(root, overrides)
 
 
 def add_documents(repo: Repository, items: Iterable[tuple[str, str, Doc, BaseModel]]) -> None:

@@ -100,7 +100,12 @@ def decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         problems.append(
-            reading.BYTE_ORDER_MARK(file, (1, 1), "the file starts with a UTF-8 byte-order mark", "save the file without a byte-order mark (BOM)")
+            reading.BYTE_ORDER_MARK(
+                file,
+                (1, 1),
+                "the file starts with a UTF-8 byte-order mark",
+                "save the file without a byte-order mark (BOM)",
+            )
         )
     try:
         return data.decode("utf-8"), problems
@@ -165,6 +170,9 @@ class _Invalid(str):
         self = super().__new__(cls, text)
         self.kind = kind
         return self
+
+    def __reduce__(self) -> tuple:
+        return (_Invalid, (str(self), self.kind))
 
 
 Invalid = _Invalid
