@@ -57,10 +57,11 @@ def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ro
     return _validate(capsys, root, *extra)
 
 
-def _run_jobs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, dict]:
-    monkeypatch.setenv("PWC_JOBS", "2")  # the forked checks, which run by default only at scale
+def _run_jobs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path,
+              cache: Path | None = None) -> tuple[int, dict]:
+    monkeypatch.setenv("PWC_JOBS", "2")  # the parse helper and the forked checks, by default only at scale
     try:
-        return _run(monkeypatch, capsys, root, fast=True, cache=None)
+        return _run(monkeypatch, capsys, root, fast=True, cache=cache)
     finally:
         monkeypatch.delenv("PWC_JOBS")
 
@@ -87,7 +88,9 @@ def test_every_path_gives_the_same_problems(
         "fast, warm cache (same process)": _run(monkeypatch, capsys, root, fast=True, cache=tmp_path / "c1",
                                                 fresh=False),
         "fast, warm cache (from disk)": _run(monkeypatch, capsys, root, fast=True, cache=tmp_path / "c1"),
-        "fast, checks on two processes": _run_jobs(monkeypatch, capsys, root),
+        "fast, two processes": _run_jobs(monkeypatch, capsys, root),
+        "fast, two processes, cold cache": _run_jobs(monkeypatch, capsys, root, tmp_path / "c3"),
+        "fast, two processes, warm cache": _run_jobs(monkeypatch, capsys, root, tmp_path / "c3"),
         "plain, cold cache": _run(monkeypatch, capsys, root, fast=False, cache=tmp_path / "c2"),
         "plain, warm cache": _run(monkeypatch, capsys, root, fast=False, cache=tmp_path / "c2"),
     }
@@ -96,10 +99,14 @@ def test_every_path_gives_the_same_problems(
         assert answer == reference, name
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_changed_file_with_the_rest_from_the_cache(
     corpus: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], jobs: str,
 ) -> None:
+    """The cache is filled (with two processes, by the forked one) and read back for all but one
+    changed file; the answer is the plain loader's."""
+    monkeypatch.setenv("PWC_JOBS", jobs)
     root, _planted = corpus
     work = tmp_path / "repo"
     import shutil
@@ -107,6 +114,7 @@ def test_a_changed_file_with_the_rest_from_the_cache(
     shutil.copytree(root, work)
     cache = tmp_path / "cache"
     _run(monkeypatch, capsys, work, fast=True, cache=cache)  # fills the cache
+    assert len(list(cache.glob("*.entries.pickle"))) == 1
     paper = sorted((work / "results" / "papers").rglob("*.yaml"))[5]
     text = paper.read_text(encoding="utf-8", errors="replace")
     paper.write_text(text.replace("    model: ", "    model: Changed ", 1) + "  - task: no-such-task\n",

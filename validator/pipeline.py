@@ -63,7 +63,16 @@ def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> 
 
     if len(checks) < 2 or jobs(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
         return [p for _name, fn in checks for p in fn(repo)]
-    return _run_forked(repo, checks)
+    # Writing the loaded files to the cache is one more job of the queue, for whichever process
+    # is free first (it found no problem: it yields none).
+    saving = len(checks)
+    found = _run_forked(repo, [*checks, ("write the file cache", _save_entries)], saving)
+    return found
+
+
+def _save_entries(repo: Repository) -> list[Problem]:
+    filecache.save(repo.root, ("entries",))
+    return []
 
 
 def _prepare_shared(repo: Repository) -> None:
@@ -79,7 +88,7 @@ def _prepare_shared(repo: Repository) -> None:
             build(repo.base)
 
 
-def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> list[Problem]:
+def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]], saving: int = -1) -> list[Problem]:
     """Run the checks in this process and a forked one, each taking the next check from a shared
     queue (a pipe of check numbers), so the two stay busy whatever each check costs. The child
     sends back its problems; a check that failed there is run again here, where its exception
@@ -135,6 +144,8 @@ def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> 
             if problems is not None:
                 found.extend(problems)
                 ran_there.add(i)
+    if saving in ran_there:  # the child wrote the cache from its copy of this process's memory
+        filecache.saved_elsewhere(repo.root, "entries")
     # A check the child could not finish (or every check, if it died) runs here.
     for i, (_name, fn) in enumerate(checks):
         if i not in ran_here and i not in ran_there:

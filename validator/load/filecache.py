@@ -251,12 +251,12 @@ def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def save(root: Path) -> None:
+def save(root: Path, parts: tuple[str, ...] = ("index", "entries")) -> None:
     """Write whatever changed of `root`'s cache, each part atomically."""
     if not enabled():
         return
     resolved = str(root.resolve())
-    for part in ("index", "entries"):
+    for part in parts:
         value = _LOADED.get((resolved, part))
         if value is None or not value.dirty:
             continue
@@ -284,6 +284,13 @@ def _write(path: Path, value: Any) -> None:
             raise
     except Exception:  # noqa: BLE001 - a cache that cannot be written is skipped
         return
+
+
+def saved_elsewhere(root: Path, part: str) -> None:
+    """Another process (a forked one, sharing this one's memory) wrote this part: it is clean."""
+    value = _LOADED.get((str(root.resolve()), part))
+    if value is not None:
+        value.dirty = False
 
 
 def forget() -> None:
