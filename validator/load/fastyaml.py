@@ -234,7 +234,7 @@ def _indicators_ok(text: str) -> bool:
                 return False  # a directive or a document marker
             continue
         if char in "|>":
-            if text.startswith(": ", at - 2) and text.startswith(("-\n", "\n", "+\n"), at + 1):
+            if at >= 2 and text.startswith(": ", at - 2) and text.startswith(("-\n", "\n", "+\n"), at + 1):
                 continue  # the usual `abstract: >-`
             start, end = _line(text, at)
             if _HEADER_PREFIX.fullmatch(text, start, at) and not _HEADER_REST.fullmatch(text, at + 1, end):
@@ -243,7 +243,7 @@ def _indicators_ok(text: str) -> bool:
         if at < flow_line:
             continue  # a bracket inside a flow line already checked
         start, end = _line(text, at)
-        if text.startswith(": ", at - 2) or _FLOW_PREFIX.fullmatch(text, start, at):
+        if at >= 2 and text.startswith(": ", at - 2) or _FLOW_PREFIX.fullmatch(text, start, at):
             if _FLOW_LINE.fullmatch(text, start, end) is None:
                 return False
             flow_line = end
