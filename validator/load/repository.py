@@ -211,6 +211,7 @@ def load_repository(root: Path, overrides: dict[str, bytes | None] | None = None
 
 
 def add_documents(repo: Repository, items: Iterable[tuple[str, str, Doc, BaseModel]]) -> None:
+    repo.digest = None  # no longer the files on disk: no cached answer may stand for it
     for kind, rel, doc, model in items:
         _add(repo, kind, rel, doc, model)
 
