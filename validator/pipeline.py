@@ -25,7 +25,10 @@ PARALLEL_MIN_RESULTS = 20_000
 
 
 def check(repo: Repository) -> list[Problem]:
-    """Every problem of the repository: reading and schema problems, then every registered check."""
+    """Every problem of the repository: reading and schema problems, then every registered check.
+
+    The answer is cached under the repository's content digest (`repo.digest`, set by the
+    loader): code that changes a loaded repository in memory must set it to None."""
     load_all()
     key = _answer_key(repo)
     if key is not None:
