@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -174,57 +175,30 @@ def render_text(report: ImportReport, out: TextIO) -> None:
             w(f"  {n:5d}  {reason}: {REASONS.get(reason, reason)}")
         for e in report.skipped:
             w(f"  {where(e)}: {e['detail']}")
-    if report.dropped_values:
-        w()
-        w(f"Values not converted ({len(report.dropped_values)}; the rest of each row was kept):")
-        for e in report.dropped_values:
-            w(f"  {where(e)}: {e['metric']} = {e['value']!r}")
-    if report.links_dropped:
-        w()
-        w(f"Links left out ({len(report.links_dropped)}):")
-        for e in report.links_dropped:
-            w(f"  {where(e)}: {e['url']}: {e['detail']}")
-    if report.merged_rows:
-        w()
-        w(f"Rows merged into another row of the same paper, model and leaderboard ({len(report.merged_rows)}):")
-        for e in report.merged_rows:
-            w(f"  {where(e)} -> row {e['merged_into']}")
-    guessed = report.guessed_directions()
-    if guessed:
-        w()
-        w(f"Metric directions and units not from the catalogue, to confirm ({len(guessed)}):")
-        for m in guessed:
-            w(f"  {m['dataset']}: {m['metric']}: {m['direction']}, {m['unit']} ({m['source']})")
-    if report.undeclared_columns:
-        w()
-        w(f"Columns without a numeric value, not declared ({len(report.undeclared_columns)}):")
-        for e in report.undeclared_columns:
-            w(f"  {e['task']} / {e['dataset']}: {e['column']}")
-    if report.areas:
-        w()
-        w(f"Task areas guessed ({len(report.areas)}):")
-        for a in report.areas:
-            w(f"  {a['task']}: {a['area']} (from {a['from']})")
-    if report.titles:
-        w()
-        w(f"Papers without a title, identifier written as the title ({len(report.titles)}):")
-        for t in report.titles:
-            w(f"  {t['title']} (rows {', '.join(map(str, t['rows']))})")
-    if report.ignored_titles:
-        w()
-        w(f"paper_title values that are not titles, ignored ({len(report.ignored_titles)}):")
-        for e in report.ignored_titles:
-            w(f"  {where(e)}: {e['title']!r}")
-    if report.dates:
-        w()
-        w(f"Paper dates to confirm (not from paper_date or --papers, or far from the arXiv id) ({len(report.dates)}):")
-        for d in report.dates:
-            w(f"  {d['published']}: {d['paper']} (from {d['from']})")
-    if report.task_graph_notes:
-        w()
-        w(f"Task graph ({len(report.task_graph_notes)}):")
-        for t in report.task_graph_notes:
-            w(f"  {t['task']}: {t['detail']}")
+    def section(title: str, items: list, line: Callable[[dict], str]) -> None:
+        if items:
+            w()
+            w(title.format(n=len(items)))
+            for item in items:
+                w(f"  {line(item)}")
+
+    section("Values not converted ({n}; the rest of each row was kept):", report.dropped_values,
+            lambda e: f"{where(e)}: {e['metric']} = {e['value']!r}")
+    section("Links left out ({n}):", report.links_dropped, lambda e: f"{where(e)}: {e['url']}: {e['detail']}")
+    section("Rows merged into another row of the same paper, model and leaderboard ({n}):", report.merged_rows,
+            lambda e: f"{where(e)} -> row {e['merged_into']}")
+    section("Metric directions and units not from the catalogue, to confirm ({n}):", report.guessed_directions(),
+            lambda m: f"{m['dataset']}: {m['metric']}: {m['direction']}, {m['unit']} ({m['source']})")
+    section("Columns without a numeric value, not declared ({n}):", report.undeclared_columns,
+            lambda e: f"{e['task']} / {e['dataset']}: {e['column']}")
+    section("Task areas guessed ({n}):", report.areas, lambda a: f"{a['task']}: {a['area']} (from {a['from']})")
+    section("Papers without a title, identifier written as the title ({n}):", report.titles,
+            lambda t: f"{t['title']} (rows {', '.join(map(str, t['rows']))})")
+    section("paper_title values that are not titles, ignored ({n}):", report.ignored_titles,
+            lambda e: f"{where(e)}: {e['title']!r}")
+    section("Paper dates to confirm (not from paper_date or --papers, or far from the arXiv id) ({n}):",
+            report.dates, lambda d: f"{d['published']}: {d['paper']} (from {d['from']})")
+    section("Task graph ({n}):", report.task_graph_notes, lambda t: f"{t['task']}: {t['detail']}")
     for e in report.unwritten:
         w(f"error: {e['file']}: {e['detail']}")
     for note in report.structure_notes:
