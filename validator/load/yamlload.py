@@ -286,11 +286,7 @@ def _walk(loader: Any, doc: Doc, file: str) -> Any:
             if frame[2]:  # mapping
                 if frame[3] is None:  # expecting a key
                     if cls is MappingEndEvent:
-                        stack.pop()
-                        nodes = _count(nodes, 1, file, ev)
-                        if frame[4]:
-                            anchors[frame[4]] = (frame[0], nodes - frame[5])
-                        result = _attach_value(stack, frame[0], frame[0])
+                        nodes, result = _close(stack, anchors, nodes, file, ev)
                         continue
                     if cls is not ScalarEvent:
                         raise _Stop(
@@ -322,11 +318,7 @@ def _walk(loader: Any, doc: Doc, file: str) -> Any:
                 path = frame[3]
             else:  # sequence
                 if cls is SequenceEndEvent:
-                    stack.pop()
-                    nodes = _count(nodes, 1, file, ev)
-                    if frame[4]:
-                        anchors[frame[4]] = (frame[0], nodes - frame[5])
-                    result = _attach_value(stack, frame[0], frame[0])
+                    nodes, result = _close(stack, anchors, nodes, file, ev)
                     continue
                 path = (*frame[1], len(frame[0]))
                 pos[path] = _mark(ev.start_mark)
@@ -375,6 +367,17 @@ def _walk(loader: Any, doc: Doc, file: str) -> Any:
             stack.append([container, path, is_map, None, ev.anchor, nodes])
         else:  # pragma: no cover - libyaml emits no other events
             raise _Stop(reading.YAML_SYNTAX(file, _mark(ev.start_mark), "unexpected YAML event"))
+
+
+def _close(
+    stack: list[list[Any]], anchors: dict[str, tuple[Any, int]], nodes: int, file: str, ev: Any
+) -> tuple[int, Any]:
+    """A mapping or sequence ends: count it, remember its anchor with its expanded size, attach it."""
+    frame = stack.pop()
+    nodes = _count(nodes, 1, file, ev)
+    if frame[4]:
+        anchors[frame[4]] = (frame[0], nodes - frame[5])
+    return nodes, _attach_value(stack, frame[0], frame[0])
 
 
 def _count(nodes: int, add: int, file: str, ev: Any) -> int:
