@@ -216,3 +216,35 @@ def test_changed_catalogue_selects_the_datasets_it_leaves_without_direction(tmp_
     proc = run_cli("validate", "--root", str(tmp_path), "--changed-since", "HEAD", "--format", "json")
     codes = {(p["code"], p["file"]) for p in json.loads(proc.stdout)["problems"]}
     assert ("metric-without-direction", "results/datasets/d.yaml") in codes and proc.returncode == 1
+
+
+def test_report_dir_diff_builds_only_touched_boards_with_the_same_answer(tmp_path):
+    from validator.commands.validate import touched_leaderboards
+    from validator.leaderboard.build import leaderboard_dicts
+    from validator.leaderboard.diff import diff_leaderboards
+    from validator.load.git import load_base
+    from validator.load.repository import load_repository
+
+    other_ds = (
+        "id: squad1.1\nname: SQuAD1.1\ntasks: [question-answering]\n"
+        "metrics:\n  - name: EM\n    direction: higher\n  - name: F1\n    direction: higher\nprimary_metric: F1\n"
+    )
+    other = (
+        'paper:\n  title: Other\n  published: 2020-01-01\n  arxiv: "2001.00001"\nresults:\n'
+        "  - task: question-answering\n    dataset: squad1.1\n    model: O\n    metrics: {EM: 1, F1: 2}\n"
+    )
+    write_repo(tmp_path, {"results/datasets/squad1.1.yaml": other_ds, "results/papers/2020/other.yaml": other})
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    from conftest import PAPER
+
+    (tmp_path / PAPER_PATH).write_text(PAPER.replace("90.902", "93.1"))
+    repo = load_repository(tmp_path)
+    repo.base = load_base(tmp_path, "HEAD")
+    pairs = touched_leaderboards(repo, {PAPER_PATH})
+    assert pairs == {("question-answering", "squad2.0")}
+    full = diff_leaderboards(leaderboard_dicts(repo.base), leaderboard_dicts(repo))
+    assert full["leaderboards"] if isinstance(full, dict) else full  # the change is seen
+    assert diff_leaderboards(leaderboard_dicts(repo.base, pairs), leaderboard_dicts(repo, pairs)) == full
+    assert touched_leaderboards(repo, {PAPER_PATH, "results/datasets/squad1.1.yaml"}) is None

@@ -78,13 +78,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         render_text(report, sys.stdout, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     if args.report_dir:
-        code = _write_report_dir(args, root, repo, report)
+        code = _write_report_dir(args, root, repo, report, selected)
         if code:
             return code
     return 0 if report.errors == 0 else 1
 
 
-def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report) -> int:
+def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report, selected: set[str] | None) -> int:
     from validator.bot.report_dir import ReportDirError, write_report_dir
 
     sha = args.head_sha
@@ -98,7 +98,8 @@ def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report
         from validator.leaderboard.build import leaderboard_dicts
         from validator.leaderboard.diff import diff_leaderboards
 
-        changes = diff_leaderboards(leaderboard_dicts(repo.base), leaderboard_dicts(repo))
+        pairs = touched_leaderboards(repo, selected)
+        changes = diff_leaderboards(leaderboard_dicts(repo.base, pairs), leaderboard_dicts(repo, pairs))
     run_url = None
     if os.environ.get("GITHUB_RUN_ID") and os.environ.get("GITHUB_REPOSITORY"):
         server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
@@ -108,3 +109,17 @@ def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report
     except (ReportDirError, OSError) as exc:
         return fail(f"--report-dir {args.report_dir}: {exc}")
     return 0
+
+
+def touched_leaderboards(repo, selected: set[str] | None) -> set[tuple[str, str]] | None:
+    """The (task, dataset) pairs a change can alter: those of the results in the changed paper
+    files, on the base and on the head. None (every leaderboard) when a task, dataset or the
+    metric catalogue changed, since those can re-rank boards whose papers did not change."""
+    if selected is None or any(not f.startswith("results/papers/") for f in selected):
+        return None
+    pairs: set[tuple[str, str]] = set()
+    for side in (repo, repo.base):
+        for paper in side.papers:
+            if paper.file in selected:
+                pairs.update((r.task, r.dataset) for r in paper.model.results)
+    return pairs
