@@ -95,9 +95,9 @@ SHAPE_FIXTURES = [
     ("paper", 'paper: {title: x, published: 2019-9-26, arxiv: "1909.11942"}\n'),
     ("paper", "paper: {title: x, published: 2019-09-26, arxiv: 1909.11942}\n"),
     ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942v2"}\n'),
-    ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942"}\nresults: [{task: t, dataset: d, model: m, metrics: {A: "89%"}}]\n'),
-    ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942"}\nresults: [{task: t, dataset: d, model: m, metrics: {}}]\n'),
-    ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942"}\nresults: [{task: t, dataset: d, model: m, metrics: {A: {value: 1}}}]\n'),
+    ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942"}\nresults: [{task: t, dataset: d, model: m, metrics: {A: "89%"}}]\n'),  # noqa: E501
+    ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942"}\nresults: [{task: t, dataset: d, model: m, metrics: {}}]\n'),  # noqa: E501
+    ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942"}\nresults: [{task: t, dataset: d, model: m, metrics: {A: {value: 1}}}]\n'),  # noqa: E501
     ("paper", 'paper: {title: x, published: 2019-09-26, arxiv: "1909.11942", code: [{url: "github.com/x"}]}\n'),
     ("metrics", "metrics: [{name: A}]\n"),
 ]

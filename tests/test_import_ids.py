@@ -51,7 +51,7 @@ def test_doi_from_url(url: str, doi: str | None) -> None:
          "exploring-the-limits-of-transfer-learning"),
         ("RoBERTa: A Robustly Optimized BERT Pretraining Approach", "roberta-a-robustly-optimized-bert-pretraining"),
         ("Regularizing and Optimizing LSTM Language Models", "regularizing-and-optimizing-lstm-language"),
-        ("Pneumonoultramicroscopicsilicovolcanoconiosisandthensome words", "pneumonoultramicroscopicsilicovolcanoconiosisa"[:45]),
+        ("Pneumonoultramicroscopicsilicovolcanoconiosisandthensome words", "pneumonoultramicroscopicsilicovolcanoconiosisa"[:45]),  # noqa: E501
         ("Don’t Give Me the Details, Just the Summary!", "dont-give-me-the-details-just-the-summary"),
         ("Ünïcödé Títlé", "unicode-title"),
         ("!!!", "paper"),

@@ -29,7 +29,7 @@ def test_unknown_dataset(check_repo):
 
 def test_dataset_does_not_list_task(check_repo):
     files = {
-        "results/tasks/reading-comprehension.yaml": "id: reading-comprehension\nname: RC\narea: Natural Language Processing\n",
+        "results/tasks/reading-comprehension.yaml": "id: reading-comprehension\nname: RC\narea: Natural Language Processing\n",  # noqa: E501
         P: result(task="reading-comprehension"),
     }
     assert where(check_repo(files), "dataset-task-mismatch") == [(P, 6, "error")]
