@@ -8,10 +8,10 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import write_repo
 from standins.github_pr_api import GitHubStandIn, inspect_rendered
 
 from validator.report.markdown import MARKER
@@ -19,34 +19,6 @@ from validator.report.markdown import MARKER
 ROOT = Path(__file__).resolve().parent.parent
 REPO = "octo/results"
 TOKEN = "e2e-token"
-
-BASE_FILES = {
-    "results/tasks/question-answering.yaml": """\
-        id: question-answering
-        name: Question Answering
-        area: Natural Language Processing
-        """,
-    "results/datasets/squad2.0.yaml": """\
-        id: squad2.0
-        name: SQuAD2.0
-        tasks: [question-answering]
-        metrics:
-          - {name: EM, direction: higher, unit: percent, range: [0, 100]}
-          - {name: F1, direction: higher, unit: percent, range: [0, 100]}
-        primary_metric: F1
-        """,
-    "results/papers/2019/albert-a-lite-bert-for-self-supervised.yaml": """\
-        paper:
-          title: "ALBERT: A Lite BERT for Self-supervised Learning of Language Representations"
-          published: 2019-09-26
-          arxiv: "1909.11942"
-        results:
-          - task: question-answering
-            dataset: squad2.0
-            model: ALBERT (single model)
-            metrics: {EM: 88.107, F1: 90.902}
-        """,
-}
 
 NEW_PAPER = "results/papers/2024/a-newcomer.yaml"
 NEW_PAPER_TEXT = """\
@@ -72,13 +44,6 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env).stdout
 
 
-def write(repo: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = repo / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-
-
 def pwc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PWC_"))}
     return subprocess.run(
@@ -96,11 +61,11 @@ def pr_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
-    write(repo, BASE_FILES)
+    write_repo(repo, {})  # the shared minimal repository: one task, dataset and paper
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
     git(repo, "checkout", "-q", "-b", "add-newcomer")
-    write(repo, {NEW_PAPER: NEW_PAPER_TEXT})
+    write_repo(repo, {NEW_PAPER: NEW_PAPER_TEXT}, base=False)
     albert = repo / "results/papers/2019/albert-a-lite-bert-for-self-supervised.yaml"
     albert.write_text(albert.read_text().replace("F1: 90.902", "F1: 90.95"))
     git(repo, "add", "-A")
