@@ -95,22 +95,18 @@ def apply(plan: Plan, root: Path, repo: Repository, progress: Callable[[int, int
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
 
-    for tid, data in sorted(plan.tasks.items()):
-        tick()
-        rel = f"results/tasks/{tid}.yaml"
-        if (root / rel).exists():
-            report.structure(f"{rel} exists but could not be read as a task; left as it is")
-            continue
-        if _checked_write(root, rel, task_text(data), report):
-            report.created.append(rel)
-    for did, data in sorted(plan.datasets.items()):
-        tick()
-        rel = f"results/datasets/{did}.yaml"
-        if (root / rel).exists():
-            report.structure(f"{rel} exists but could not be read as a dataset; left as it is")
-            continue
-        if _checked_write(root, rel, dataset_text(data), report):
-            report.created.append(rel)
+    for kind, folder, items, text_of in (
+        ("task", "tasks", plan.tasks, task_text),
+        ("dataset", "datasets", plan.datasets, dataset_text),
+    ):
+        for entity_id, data in sorted(items.items()):
+            tick()
+            rel = f"results/{folder}/{entity_id}.yaml"
+            if (root / rel).exists():
+                report.structure(f"{rel} exists but could not be read as a {kind}; left as it is")
+                continue
+            if _checked_write(root, rel, text_of(data), report):
+                report.created.append(rel)
     for did, add in sorted(plan.dataset_updates.items()):
         tick()
         entry = repo.datasets[did]
