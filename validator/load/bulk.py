@@ -195,7 +195,8 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool) -> No
         finally:
             if helper is not None:
                 helper.finish()
-        repo.declared = {ds_id: resolve_metrics(e.model, repo.catalogue_kinds) for ds_id, e in repo.datasets.items()}
+        kinds = repo.catalogue_kinds  # a property that indexes the catalogue: once, not per dataset
+        repo.declared = {ds_id: resolve_metrics(e.model, kinds) for ds_id, e in repo.datasets.items()}
 
 
 def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None, store: Any, index: Any,
