@@ -17,7 +17,7 @@ from pathlib import Path
 
 from validator.checks.registry import CHECKS, RepositoryCheck, load_all
 from validator.load import filecache
-from validator.load.repository import Repository, kind_of
+from validator.load.repository import Repository, file_id, kind_of
 from validator.report.problem import Problem
 
 # Below this many results one process is faster than two (forking and sending back cost more).
@@ -167,8 +167,8 @@ def involved_files(repo: Repository, changed: set[str]) -> set[str]:
     from validator.checks.duplicates import related_files
 
     selected = set(changed)
-    tasks = {_stem(f) for f in changed if kind_of(f) == "task"}
-    datasets = {_stem(f) for f in changed if kind_of(f) == "dataset"}
+    tasks = {file_id(f) for f in changed if kind_of(f) == "task"}
+    datasets = {file_id(f) for f in changed if kind_of(f) == "dataset"}
     if "results/metrics.yaml" in changed:  # every dataset may take defaults from the catalogue
         datasets |= set(repo.datasets)
         selected |= {d.file for d in repo.datasets.values()}
@@ -181,10 +181,6 @@ def involved_files(repo: Repository, changed: set[str]) -> set[str]:
             if any(r.task in tasks or r.dataset in datasets for r in paper.model.results):
                 selected.add(paper.file)
     return selected
-
-
-def _stem(rel: str) -> str:
-    return rel.rsplit("/", 1)[-1].removesuffix(".yaml")
 
 
 def select(problems: Iterable[Problem], files: set[str] | None) -> list[Problem]:

@@ -97,6 +97,11 @@ class Repository:
         return sum(len(p.model.results) for p in self.papers)
 
 
+def file_id(rel: str) -> str:
+    """The id a file's name gives: `results/tasks/question-answering.yaml` -> `question-answering`."""
+    return rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+
 def kind_of(rel: str) -> str | None:
     """The file kind of a root-relative path, or None when it is not in the layout."""
     parts = rel.split("/")
@@ -218,7 +223,7 @@ def add_documents(repo: Repository, items: Iterable[tuple[str, str, Doc, BaseMod
 
 def _note_id(repo: Repository, rel: str) -> None:
     kind = kind_of(rel)
-    stem = rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+    stem = file_id(rel)
     if kind == "task":
         repo.task_ids.add(stem)
     elif kind == "dataset":
@@ -226,7 +231,7 @@ def _note_id(repo: Repository, rel: str) -> None:
 
 
 def _add(repo: Repository, kind: str | None, rel: str, doc: Doc, model: BaseModel) -> None:
-    stem = rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+    stem = file_id(rel)
     if kind == "task" and isinstance(model, Task):
         repo.tasks.setdefault(model.id, Entry(model.id, rel, doc, model))
         repo.task_ids.add(model.id)
