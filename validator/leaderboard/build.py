@@ -8,12 +8,14 @@ result naming an unknown task, dataset or metric is left out rather than raising
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from validator.leaderboard.rank import Scored, rank_rows, sota_history
 from validator.load.repository import DeclaredMetrics, Entry, Repository, value_text
+from validator.load.yamlload import Doc
 from validator.model.inputs import Paper, PaperFile, Uncertain
 
 SCHEMA_VERSION = 1
@@ -66,43 +68,79 @@ def _number(raw: Any, parsed: float) -> float | int:
     return parsed
 
 
+# A number written as a plain decimal integer (`86`, `-3`): YAML reads it as an integer unless a
+# tag (`!!float 86`) says otherwise.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_NO_DATA = object()
+
+
+def _raw_value(doc: Doc, path: tuple[str | int, ...]) -> Any:
+    """The value at `path` of the document's data as parsed (None when there is none)."""
+    node: Any = doc.data
+    for key in path:
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
+
+
+def _written(doc: Doc, path: tuple[str | int, ...], parsed: float, untagged: bool) -> tuple[float | int, str]:
+    """A metric number as a JSON number (an integer when the file wrote one) and as written.
+
+    Both come from the text of the scalar (`doc.raw`), which every loaded number has: the
+    document's data is not needed, and for a document from the file cache it would be parsed again
+    (the whole corpus, for one bit per number). The data decides only the rare forms."""
+    text = doc.raw.get(path)
+    if text is None:
+        return _number(_raw_value(doc, path), parsed), value_text(doc, path, parsed)
+    if "." in text:
+        # No integer is written with a dot (`!!int 1.0` is not a number the model accepts).
+        return parsed, text
+    if untagged and _PLAIN_INT.fullmatch(text) is not None:
+        number = int(text)
+        return (number if -_MAX_SAFE_INT < number < _MAX_SAFE_INT else parsed), text
+    return _number(_raw_value(doc, path), parsed), text
+
+
 def _result_metrics(
-    entry: Entry[PaperFile], index: int, declared: DeclaredMetrics
+    entry: Entry[PaperFile], index: int, declared: DeclaredMetrics, untagged: bool
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, float | int]]:
-    """(values, values as written, plain numbers) of one result, under the declared names."""
+    """(values, values as written, plain numbers) of one result, under the declared names.
+
+    `untagged`: the file's text has no YAML tag (no `!`), so its plain integers are integers."""
     result = entry.model.results[index]
     doc = entry.doc
-    data = doc.data if isinstance(doc.data, dict) else {}
-    raw_results = data.get("results")
-    raw_result = raw_results[index] if isinstance(raw_results, list) and index < len(raw_results) else {}
-    raw_metrics = raw_result.get("metrics") if isinstance(raw_result, dict) else None
-    if not isinstance(raw_metrics, dict):
-        raw_metrics = {}
+    lookup = declared.lookup
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
     numbers: dict[str, float | int] = {}
     for written, value in result.metrics.items():
-        metric = declared.resolve(written)
+        metric = lookup.get(written)
         if metric is None or metric.name in values:
             # Undeclared, or given twice (name and alias): the metric checks report it.
             continue
+        name = metric.name
         path = ("results", index, "metrics", written)
-        raw = raw_metrics.get(written)
         if isinstance(value, Uncertain):
-            raw_value = raw.get("value") if isinstance(raw, dict) else None
-            raw_error = raw.get("error") if isinstance(raw, dict) else None
-            number = _number(raw_value, value.value)
-            values[metric.name] = {"value": number, "error": _number(raw_error, value.error)}
-            texts[metric.name] = (
-                f"{value_text(doc, (*path, 'value'), value.value)} ± {value_text(doc, (*path, 'error'), value.error)}"
-            )
-            numbers[metric.name] = number
+            number, text = _written(doc, (*path, "value"), value.value, untagged)
+            error, error_text = _written(doc, (*path, "error"), value.error, untagged)
+            values[name] = {"value": number, "error": error}
+            texts[name] = f"{text} ± {error_text}"
         else:
-            number = _number(raw, value)
-            values[metric.name] = number
-            texts[metric.name] = value_text(doc, path, value)
-            numbers[metric.name] = number
+            number, text = _written(doc, path, value, untagged)
+            values[name] = number
+            texts[name] = text
+        numbers[name] = number
     return values, texts, numbers
+
+
+def _untagged(doc: Doc) -> bool:
+    """Whether the document's text is known and has no YAML tag (a tag needs a `!`)."""
+    text = getattr(doc, "_text", None)  # a fast-path document keeps its text
+    return isinstance(text, str) and "!" not in text
 
 
 def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = None) -> list[Board]:
@@ -113,13 +151,16 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
         paper = entry.model.paper
         row_paper = {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)}
         code = [{"url": link.url, "official": link.official} for link in paper.code]
+        untagged: bool | None = None
         for index, result in enumerate(entry.model.results):
             declared = repo.declared.get(result.dataset)
             if declared is None or result.task not in repo.tasks:
                 continue
             if pairs is not None and (result.task, result.dataset) not in pairs:
                 continue
-            values, texts, numbers = _result_metrics(entry, index, declared)
+            if untagged is None:
+                untagged = _untagged(entry.doc)
+            values, texts, numbers = _result_metrics(entry, index, declared, untagged)
             evaluated_on = result.evaluated_on or paper.published
             row = {
                 "rank": None,
