@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from validator.leaderboard.rank import Scored, rank_rows, sota_history
 
 
@@ -93,3 +98,43 @@ def test_history_needs_a_strict_improvement() -> None:
 
 def test_history_skips_rows_without_a_value() -> None:
     assert history([row("none", None, "2017"), row("a", 1.0, "2018")], "higher") == [("2018", "a")]
+
+
+def _history_by_date(rows: list[Scored[str]], direction: str) -> list[Scored[str]]:
+    """The history computed the direct way: sort by date, the best of each date, keep strict improvements."""
+    sign = -1.0 if direction == "higher" else 1.0
+    candidates = sorted(
+        (r for r in rows if r.value is not None and math.isfinite(r.value)),
+        key=lambda r: (r.date_key, sign * r.value, r.model, r.tiebreak),
+    )
+    history: list[Scored[str]] = []
+    best: float | None = None
+    current: str | None = None
+    for r in candidates:
+        if r.date_key == current:
+            continue
+        current = r.date_key
+        if best is None or sign * r.value < best:
+            history.append(r)
+            best = sign * r.value
+    return history
+
+
+_values = st.one_of(
+    st.none(),
+    st.sampled_from([float("nan"), float("inf"), 0.0, -0.0, 1.0, 1, 2.5, 3]),
+    st.integers(-5, 5),
+    st.floats(-10, 10, allow_nan=False),
+)
+_dates = st.sampled_from(["2018", "2018-01", "2018-01-01", "2018-06", "2018-06-15", "2019", "2019-02-14"])
+
+
+@given(
+    st.lists(st.tuples(_values, _dates, st.sampled_from(["a", "b", "c"]), st.integers(0, 3)), max_size=25),
+    st.sampled_from(["higher", "lower"]),
+)
+def test_history_from_the_ranking_is_the_history_by_date(
+    specs: list[tuple[float | None, str, str, int]], direction: str
+) -> None:
+    rows = [row(model, value, date, (n, i)) for i, (value, date, model, n) in enumerate(specs)]
+    assert sota_history(rows, direction) == _history_by_date(rows, direction)

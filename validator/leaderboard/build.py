@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator.leaderboard.rank import Scored, rank_rows, sota_history
+from validator.leaderboard.rank import Scored, rank_rows, ranked_history
 from validator.load.repository import DeclaredMetrics, Entry, Repository, value_text
 from validator.load.yamlload import Doc
 from validator.model.inputs import Paper, PaperFile, Uncertain
@@ -106,18 +106,17 @@ def _written(doc: Doc, path: tuple[str | int, ...], parsed: float, untagged: boo
 
 
 def _result_metrics(
-    entry: Entry[PaperFile], index: int, declared: DeclaredMetrics, untagged: bool
-) -> tuple[dict[str, Any], dict[str, str], dict[str, float | int]]:
-    """(values, values as written, plain numbers) of one result, under the declared names.
-
-    `untagged`: the file's text has no YAML tag (no `!`), so its plain integers are integers."""
-    result = entry.model.results[index]
-    doc = entry.doc
+    doc: Doc, index: int, metrics: dict[str, Any], declared: DeclaredMetrics, untagged: bool
+) -> tuple[dict[str, Any], dict[str, str], float | int | None, str | None]:
+    """(values, values as written, primary number, primary as written) of one result's `metrics`,
+    under the declared names. `untagged`: the file has no YAML tag (see `_untagged`)."""
     lookup = declared.lookup
+    primary = declared.primary
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
-    numbers: dict[str, float | int] = {}
-    for written, value in result.metrics.items():
+    primary_value: float | int | None = None
+    primary_text: str | None = None
+    for written, value in metrics.items():
         metric = lookup.get(written)
         if metric is None or metric.name in values:
             # Undeclared, or given twice (name and alias): the metric checks report it.
@@ -128,13 +127,14 @@ def _result_metrics(
             number, text = _written(doc, (*path, "value"), value.value, untagged)
             error, error_text = _written(doc, (*path, "error"), value.error, untagged)
             values[name] = {"value": number, "error": error}
-            texts[name] = f"{text} ± {error_text}"
+            text = f"{text} ± {error_text}"
         else:
             number, text = _written(doc, path, value, untagged)
             values[name] = number
-            texts[name] = text
-        numbers[name] = number
-    return values, texts, numbers
+        texts[name] = text
+        if name == primary:
+            primary_value, primary_text = number, text
+    return values, texts, primary_value, primary_text
 
 
 def _untagged(doc: Doc) -> bool:
@@ -147,20 +147,29 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
     """Every (task, dataset) pair that has results, ranked, in (task id, dataset id) order; only the
     given pairs when `pairs` is not None (a PR check needs only the leaderboards its files touch)."""
     groups: dict[tuple[str, str], list[Scored[tuple[dict[str, Any], RowRef]]]] = {}
+    all_declared = repo.declared
+    tasks = repo.tasks
     for entry in repo.papers:
-        paper = entry.model.paper
-        row_paper = {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)}
-        code = [{"url": link.url, "official": link.official} for link in paper.code]
-        untagged: bool | None = None
-        for index, result in enumerate(entry.model.results):
-            declared = repo.declared.get(result.dataset)
-            if declared is None or result.task not in repo.tasks:
+        model = entry.model
+        paper = model.paper
+        doc = entry.doc
+        row_paper: dict[str, Any] | None = None
+        code: list[dict[str, Any]] = []
+        untagged = False
+        for index, result in enumerate(model.results):
+            task_id = result.task
+            dataset_id = result.dataset
+            declared = all_declared.get(dataset_id)
+            if declared is None or task_id not in tasks:
                 continue
-            if pairs is not None and (result.task, result.dataset) not in pairs:
+            key = (task_id, dataset_id)
+            if pairs is not None and key not in pairs:
                 continue
-            if untagged is None:
-                untagged = _untagged(entry.doc)
-            values, texts, numbers = _result_metrics(entry, index, declared, untagged)
+            if row_paper is None:  # shared by the paper's rows
+                row_paper = {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)}
+                code = [{"url": link.url, "official": link.official} for link in paper.code]
+                untagged = _untagged(doc)
+            values, texts, value, text = _result_metrics(doc, index, result.metrics, declared, untagged)
             evaluated_on = result.evaluated_on or paper.published
             row = {
                 "rank": None,
@@ -173,41 +182,44 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
                 "code": code,
                 "source": entry.file,
             }
-            primary = declared.primary
-            value = numbers.get(primary) if primary else None
-            ref = RowRef(entry, index, value, texts.get(primary) if primary else None)
+            ref = RowRef(entry, index, value, text)
             scored = Scored(value, evaluated_on, result.model, (entry.id, entry.file, index), (row, ref))
-            groups.setdefault((result.task, result.dataset), []).append(scored)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [scored]
+            else:
+                group.append(scored)
 
     boards: list[Board] = []
-    for (task_id, dataset_id) in sorted(groups):
-        scored_rows = groups[(task_id, dataset_id)]
-        task = repo.tasks[task_id].model
-        dataset = repo.datasets[dataset_id].model
-        declared = repo.declared[dataset_id]
+    for key in sorted(groups):
+        task_id, dataset_id = key
+        declared = all_declared[dataset_id]
         primary_metric = declared.resolve(declared.primary) if declared.primary else None
         direction = primary_metric.direction if primary_metric else None
+        ranked = rank_rows(groups[key], direction)
         rows: list[dict[str, Any]] = []
         refs: list[RowRef] = []
-        for rank, scored in rank_rows(scored_rows, direction):
+        for rank, scored in ranked:
             row, ref = scored.item
             row["rank"] = rank
             rows.append(row)
             refs.append(ref)
-        history = [
-            {
-                "date": s.date,
-                "model": s.model,
-                "paper_id": s.item[1].paper.id,
-                "value": s.item[1].primary_value,
-                "value_text": s.item[1].primary_text,
-            }
-            for s in sota_history(scored_rows, direction)
-        ]
+        history = []
+        for s in ranked_history(ranked):
+            ref = s.item[1]
+            history.append(
+                {
+                    "date": s.date,
+                    "model": s.model,
+                    "paper_id": ref.paper.id,
+                    "value": ref.primary_value,
+                    "value_text": ref.primary_text,
+                }
+            )
         data = {
             "schema_version": SCHEMA_VERSION,
-            "task": {"id": task_id, "name": task.name},
-            "dataset": {"id": dataset_id, "name": dataset.name},
+            "task": {"id": task_id, "name": tasks[task_id].model.name},
+            "dataset": {"id": dataset_id, "name": repo.datasets[dataset_id].model.name},
             "metrics": [{"name": m.name, "direction": m.direction, "unit": m.unit} for m in declared.metrics],
             "primary_metric": declared.primary,
             "direction": direction,

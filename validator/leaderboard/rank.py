@@ -21,9 +21,12 @@ T = TypeVar("T")
 DIRECTIONS = ("higher", "lower")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Scored(Generic[T]):
-    """One row as the ranking sees it: its primary value, date, model name and a payload."""
+    """One row as the ranking sees it: its primary value, date, model name and a payload.
+
+    Not frozen: a frozen dataclass sets each field through `object.__setattr__`, which made
+    creating the tens of thousands of rows of a build a visible cost."""
 
     value: float | None  # the primary metric's value; None when the row does not report it
     date: str  # evaluated_on as written (2019, 2019-09 or 2019-09-26)
@@ -35,7 +38,7 @@ class Scored(Generic[T]):
     date_key: str = field(init=False)  # the date as it sorts, computed once: sorts read it often
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "date_key", date_sort_key(self.date))
+        self.date_key = date_sort_key(self.date)
 
 
 def rankable(value: float | None) -> bool:
@@ -77,22 +80,25 @@ def sota_history(rows: Iterable[Scored[T]], direction: str | None) -> list[Score
     All rows count (additional data included). Rows on the same date (a partial date counting as
     its first day) compete among themselves first: only the best of them can enter, ties going to
     the row that ranks first (model name, then the tiebreak)."""
-    if direction not in DIRECTIONS:
-        return []
-    sign = _sign(direction)
-    candidates = sorted(
-        (r for r in rows if rankable(r.value)),
-        key=lambda r: (r.date_key, sign * r.value, r.model, r.tiebreak),  # type: ignore[operator]
-    )
+    return ranked_history(rank_rows(rows, direction))
+
+
+def ranked_history(ranked: list[tuple[int | None, Scored[T]]]) -> list[Scored[T]]:
+    """`sota_history` of rows already in leaderboard order (`rank_rows`), without sorting them again.
+
+    For one date, leaderboard order is (value, model, tiebreak) order, so the first row of each
+    date is the best of that date; a smaller rank is a strictly better value."""
+    best_of_date: dict[str, tuple[int, Scored[T]]] = {}
+    for rank, row in ranked:
+        if rank is None:
+            break  # the unranked rows come last
+        if row.date_key not in best_of_date:
+            best_of_date[row.date_key] = (rank, row)
     history: list[Scored[T]] = []
-    best: float | None = None
-    current_date: str | None = None
-    for row in candidates:
-        if row.date_key == current_date:
-            continue  # the best of this date came first
-        current_date = row.date_key
-        value = sign * row.value  # type: ignore[operator]
-        if best is None or value < best:
+    best: int | None = None
+    for date_key in sorted(best_of_date):
+        rank, row = best_of_date[date_key]
+        if best is None or rank < best:
             history.append(row)
-            best = value
+            best = rank
     return history
