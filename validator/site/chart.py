@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
+
+from validator.site.escaping import esc
 
 # The drawing's own coordinate system; the stylesheet scales it to the column's width.
 WIDTH = 640
@@ -24,9 +26,8 @@ LABEL_MAX = 26
 LEFT, RIGHT, TOP, BOTTOM = 84, 24, 16, 56
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """One ranked result on the chart."""
+class Point(NamedTuple):
+    """One ranked result on the chart (a tuple: there is one per result of every leaderboard)."""
 
     day: int  # proleptic ordinal of the evaluation date
     value: float
@@ -41,6 +42,11 @@ def parse_day(value: Any) -> int | None:
     """A (partial) ISO date as an ordinal day; a partial date counts as its first day."""
     if not isinstance(value, str):
         return None
+    return _parse_day_text(value)
+
+
+@lru_cache(maxsize=8192)  # a leaderboard's dates repeat, and every row is parsed
+def _parse_day_text(value: str) -> int | None:
     text = value.strip()
     if len(text) == 4:
         text += "-01-01"
@@ -54,6 +60,8 @@ def parse_day(value: Any) -> int | None:
 
 def metric_number(value: Any) -> float | None:
     """A metric value as a float: a number, or the `value` of `{value, error}`."""
+    if type(value) is float:  # the common case, without the checks below
+        return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
         value = value.get("value")
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -247,14 +255,19 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
         path.append(f"H{_fmt(sx(end_day))}")
         out.append(f'<path class="sota-line" d="{"".join(path)}"/>')
     # Every ranked result; records drawn last so they sit on top.
+    # One mark per ranked result, so the loop is lean: the scales are written out (the same
+    # arithmetic as sx/sy, so the same digits) and text is escaped with `esc` (no Markup objects).
     out.append('<g class="points">')
+    x_span, y_span = last_day - first_day, high - low
     for point in sorted(points, key=lambda p: p.best):
-        classes = "pt" + (" best" if point.best else "") + (" extra" if point.extra else "")
-        note = " (state of the art)" if point.best else ""
-        note += " (extra training data)" if point.extra else ""
+        best, extra = point.best, point.extra
+        classes = "pt" + (" best" if best else "") + (" extra" if extra else "")
+        note = (" (state of the art)" if best else "") + (" (extra training data)" if extra else "")
+        cx = f"{LEFT + (point.day - first_day) / x_span * plot_w:.1f}".rstrip("0").rstrip(".")
+        cy = f"{TOP + (high - point.value) / y_span * plot_h:.1f}".rstrip("0").rstrip(".")
         out.append(
-            f'<circle class="{classes}" cx="{_fmt(sx(point.day))}" cy="{_fmt(sy(point.value))}" r="5">'
-            f"<title>{escape(point.model)}: {escape(point.value_text)} ({escape(point.date)}){note}</title>"
+            f'<circle class="{classes}" cx="{cx}" cy="{cy}" r="5">'
+            f"<title>{esc(point.model)}: {esc(point.value_text)} ({esc(point.date)}){note}</title>"
             "</circle>"
         )
     out.append("</g></svg>")

@@ -26,6 +26,7 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Template
 from markupsafe import Markup, escape
 
 from validator.site.chart import format_number, sota_chart
+from validator.site.escaping import esc
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -46,6 +47,8 @@ RECENT = 15  # state-of-the-art changes on the home page
 PAPERS_ON_INDEX = 200  # newest papers on papers/; the rest by year
 DEFAULT_AREA = "Miscellaneous"
 ARROWS = {"higher": "↑", "lower": "↓"}
+EXTRA_ROW = ' class="extra"'
+EXTRA_TAG = '<span class="tag extra-tag">extra data</span>'
 
 
 def https(url: Any) -> str | None:
@@ -104,6 +107,19 @@ def _get(data: Any, key: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
+def _fields(data: Any) -> dict[str, Any]:
+    """A record of the export as a dict (the hot loops then use plain `dict.get`): the dict itself,
+    a copy of another mapping, and an empty dict for anything else (None, a string...)."""
+    if type(data) is dict:
+        return data
+    return dict(data) if isinstance(data, Mapping) else {}
+
+
+def _or(value: Any, default: Any) -> Any:
+    """`value`, or `default` when it is None (what `_get` does for a field that is there)."""
+    return default if value is None else value
+
+
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else []
 
@@ -121,10 +137,12 @@ def _date_key(value: Any) -> str:
 
 def _value_text(metrics_text: Any, metrics: Any, name: str) -> str:
     """A metric's value as written in the data, falling back to the number's shortest form."""
-    if isinstance(metrics_text, Mapping) and metrics_text.get(name) is not None:
-        return str(metrics_text[name])
-    if isinstance(metrics, Mapping) and name in metrics:
-        return format_number(metrics[name])
+    text = _fields(metrics_text).get(name)
+    if text is not None:
+        return str(text)
+    values = _fields(metrics)
+    if name in values:
+        return format_number(values[name])
     return ""
 
 
@@ -236,6 +254,7 @@ class _Site:
             if summary["dataset_id"] not in self.datasets:
                 self.datasets[summary["dataset_id"]] = {"id": summary["dataset_id"], "name": summary["dataset_name"]}
         self.paper_ids = [i for i in self.papers if is_slug(i)]
+        self.paged = frozenset(self.paper_ids)  # the papers that have a page
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -547,36 +566,9 @@ class _Site:
                 direction = _get(metric, "direction", "")
                 metrics.append({"name": _get(metric, "name", ""), "direction": direction,
                                 "arrow": ARROWS.get(direction, "")})
-            names = [m["name"] for m in metrics]
-            labels = [escape(n) for n in names]
             primary_direction = next((m["direction"] for m in metrics if m["name"] == primary), "")
-            root = "../../../"
-            rows = []
-            for row in _as_list(lb.get("rows")):
-                paper = _get(row, "paper", {})
-                paper_id = _get(paper, "id")
-                texts, values = _get(row, "metrics_text"), _get(row, "metrics")
-                if is_slug(paper_id) and paper_id in self.papers:
-                    paper_cell = self.paper_link(root, paper_id)
-                elif https(_get(paper, "url")):
-                    paper_cell = Markup('<a href="{0}" rel="noopener">{1}</a>').format(
-                        paper["url"], _get(paper, "title", "paper")
-                    )
-                else:
-                    paper_cell = escape(_get(paper, "title", ""))
-                rank = _get(row, "rank")
-                rows.append(
-                    {
-                        "rank": "—" if rank is None else rank,
-                        "ranked": rank is not None,
-                        "model": _get(row, "model", ""),
-                        "cells": [(lab, _value_text(texts, values, n)) for lab, n in zip(labels, names, strict=True)],
-                        "extra": bool(_get(row, "uses_additional_data", False)),
-                        "paper": paper_cell,
-                        "code": self.code_links(_as_list(_get(row, "code"))),
-                        "date": _get(row, "evaluated_on", ""),
-                    }
-                )
+            rows = _as_list(lb.get("rows"))
+            table, has_extra = self._leaderboard_rows(rows, [m["name"] for m in metrics])
             crumbs = [
                 ("State of the art", "../../../sota/"),
                 (summary["task_name"], "../../../tasks/" + task_id + "/"),
@@ -586,69 +578,156 @@ class _Site:
                 "leaderboard.html",
                 f"leaderboards/{task_id}/{dataset_id}/index.html",
                 title=f"{summary['task_name']} on {summary['dataset_name']}",
-                lb=summary, metrics=metrics, primary=primary, primary_direction=primary_direction, rows=rows,
-                has_extra=any(r["extra"] for r in rows), chart=sota_chart(lb), crumbs=crumbs, section="sota",
+                lb=summary, metrics=metrics, primary=primary, primary_direction=primary_direction,
+                count=len(rows), table=table, has_extra=has_extra, chart=sota_chart(lb), crumbs=crumbs,
+                section="sota",
             )
+
+    def _leaderboard_rows(self, rows: list[Any], names: list[str]) -> tuple[Markup, bool]:
+        """The `<tr>`s of a leaderboard's table, one line each, and whether any row used extra data.
+
+        This is the site's hottest loop (every result of every leaderboard), so the rows are
+        f-strings rather than a template loop; every contributor value goes through `esc`."""
+        root = "../../../"
+        cell_starts = [f'<td class="num" data-label="{esc(name)}">' for name in names]
+        lines = []
+        has_extra = False
+        for row in rows:
+            row = _fields(row)
+            paper = _fields(row.get("paper"))
+            paper_id = paper.get("id")
+            if type(paper_id) is str and paper_id in self.paged:
+                paper_cell = self.paper_link(root, paper_id)
+            elif https(paper.get("url")):
+                paper_cell = f'<a href="{esc(paper["url"])}" rel="noopener">{esc(_or(paper.get("title"), "paper"))}</a>'
+            else:
+                paper_cell = esc(_or(paper.get("title"), ""))
+            texts, values = _fields(row.get("metrics_text")), _fields(row.get("metrics"))
+            cells = "".join(
+                f"{start}{esc(_value_text(texts, values, name))}</td>"
+                for start, name in zip(cell_starts, names, strict=True)
+            )
+            rank = row.get("rank")
+            extra = bool(row.get("uses_additional_data"))
+            has_extra = has_extra or extra
+            lines.append(
+                f'<tr{EXTRA_ROW if extra else ""}><td class="num rank">{"—" if rank is None else esc(rank)}</td>'
+                f'<th scope="row" class="model">{esc(_or(row.get("model"), ""))}</th>{cells}'
+                f'<td class="extra-cell">{EXTRA_TAG if extra else ""}</td>'
+                f'<td class="paper" data-label="Paper">{paper_cell}</td>'
+                f'<td class="code" data-label="Code">{self.code_links(_as_list(row.get("code")))}</td>'
+                f'<td class="nowrap" data-label="Date">{esc(_or(row.get("evaluated_on"), ""))}</td></tr>'
+            )
+        return Markup("\n".join(lines)), has_extra
 
     def paper_pages(self, start: int = 0, end: int | None = None) -> None:
         for paper_id in self.paper_ids[start:end]:
             paper = self.papers[paper_id]
-            links = []
-            arxiv = _get(paper, "arxiv")
-            if isinstance(arxiv, str) and arxiv:
-                links.append({"label": "arXiv", "url": f"https://arxiv.org/abs/{arxiv}"})
-            doi = _get(paper, "doi")
-            if isinstance(doi, str) and doi:
-                links.append({"label": "DOI", "url": f"https://doi.org/{doi}"})
-            url = _get(paper, "url")
-            if https(url) and not any(link["url"] == url for link in links):
-                links.append({"label": "Paper", "url": url})
-            pdf = _get(paper, "pdf_url") or (f"https://arxiv.org/pdf/{arxiv}" if isinstance(arxiv, str) and arxiv
-                                             else None)
-            if https(pdf):
-                links.append({"label": "PDF", "url": pdf})
-            links = [link for link in links if https(link["url"])]
-            code = [c for c in _as_list(_get(paper, "code")) if https(_get(c, "url"))]
-            code.sort(key=lambda c: not _get(c, "official", False))
-            results, tasks, seen_tasks = [], [], set()
-            for result in _as_list(_get(paper, "results")):
-                task, dataset = _get(result, "task", {}), _get(result, "dataset", {})
-                task_id, dataset_id = _get(task, "id"), _get(dataset, "id")
-                if not (is_slug(task_id) and is_slug(dataset_id)):
-                    continue
-                if task_id not in seen_tasks:
-                    seen_tasks.add(task_id)
-                    tasks.append({"id": task_id, "name": _get(task, "name", task_id)})
-                primary = self.primary.get((task_id, dataset_id))
-                values, texts = _get(result, "metrics", {}), _get(result, "metrics_text", {})
-                names = list(texts) if isinstance(texts, Mapping) and texts else list(values or {})
-                if primary in names:  # the metric that ranks the leaderboard first
-                    names.remove(primary)
-                    names.insert(0, primary)
-                rank, rows = _get(result, "rank"), _get(result, "rows")
-                rank_text = f"#{rank}" + (f" of {rows}" if rows else "") if rank is not None else "unranked"
-                results.append(
-                    {
-                        "task": self.named_link("tasks", "../../", task_id, _get(task, "name", task_id)),
-                        "dataset": self.named_link("datasets", "../../", dataset_id, _get(dataset, "name", dataset_id)),
-                        "model": _get(result, "model", ""),
-                        "metrics": [(n, _value_text(texts, values, n)) for n in names],
-                        "rank": Markup(f'<a href="../../leaderboards/{task_id}/{dataset_id}/">{rank_text}</a>'),
-                        "extra": bool(_get(result, "uses_additional_data", False)),
-                    }
-                )
-            related = [
-                (self.paper_link("../../", r["id"]), _get(r, "published", ""))
-                for r in _as_list(_get(paper, "related"))
-                if is_slug(_get(r, "id")) and r["id"] in self.papers
-            ]
-            authors = [a for a in _as_list(_get(paper, "authors")) if isinstance(a, str)]
-            title = _get(paper, "title", paper_id)
+            fields = _fields(paper)
+            title = _or(fields.get("title"), paper_id)
+            results, tasks = self._paper_results(_as_list(fields.get("results")))
             self.render(
                 "paper.html", f"papers/{paper_id}/index.html", title=title, paper=paper, paper_id=paper_id,
-                authors=authors, links=links, code=code, tasks=tasks, results=results, related=related,
+                authors=[a for a in _as_list(fields.get("authors")) if isinstance(a, str)],
+                tasks=tasks, links=self._paper_links(fields), results=results,
+                related=self._related(_as_list(fields.get("related"))),
                 crumbs=[("Papers", "../"), (title, None)], section="papers",
             )
+
+    # A paper page's lists and table are built here, not in paper.html: with 10,000 papers these
+    # loops are most of the site's cost. Each returns its lines joined by newlines, as Markup.
+
+    def _paper_links(self, paper: dict[str, Any]) -> Markup:
+        """The `<li>` buttons: the paper's own links (arXiv, DOI, URL, PDF), then its code, official first."""
+        links = []
+        arxiv = paper.get("arxiv")
+        if isinstance(arxiv, str) and arxiv:
+            links.append(("arXiv", f"https://arxiv.org/abs/{arxiv}"))
+        doi = paper.get("doi")
+        if isinstance(doi, str) and doi:
+            links.append(("DOI", f"https://doi.org/{doi}"))
+        url = paper.get("url")
+        if https(url) and not any(link_url == url for _, link_url in links):
+            links.append(("Paper", url))
+        pdf = paper.get("pdf_url") or (f"https://arxiv.org/pdf/{arxiv}" if isinstance(arxiv, str) and arxiv else None)
+        if https(pdf):
+            links.append(("PDF", pdf))
+        items = [
+            f'<li><a class="button" href="{esc(url)}" rel="noopener">{esc(label)}</a></li>'
+            for label, url in links
+            if https(url)
+        ]
+        code = [c for c in _as_list(paper.get("code")) if https(_get(c, "url"))]
+        code.sort(key=lambda c: not _get(c, "official", False))
+        for c in code:
+            url = _get(c, "url")
+            official = ' <span class="tag official">official</span>' if _get(c, "official") else ""
+            items.append(
+                f'<li><a class="button{" official" if official else ""}" href="{esc(url)}" rel="noopener">'
+                f"Code: {esc(code_label(url))}</a>{official}</li>"
+            )
+        return Markup("\n".join(items))
+
+    def _paper_results(self, results: list[Any]) -> tuple[Markup, Markup]:
+        """The rows of a paper's results table (a result with several metrics spans several rows,
+        the leaderboard's primary metric first) and the tag links of the tasks they are on."""
+        lines, tags, seen_tasks = [], [], set()
+        for result in results:
+            result = _fields(result)
+            task, dataset = _fields(result.get("task")), _fields(result.get("dataset"))
+            task_id, dataset_id = task.get("id"), dataset.get("id")
+            if not (is_slug(task_id) and is_slug(dataset_id)):
+                continue
+            task_name = _or(task.get("name"), task_id)
+            if task_id not in seen_tasks:
+                seen_tasks.add(task_id)
+                tags.append(f'<li><a class="tag-link" href="../../tasks/{task_id}/">{esc(task_name)}</a></li>')
+            primary = self.primary.get((task_id, dataset_id))
+            values, texts = _fields(result.get("metrics")), _fields(result.get("metrics_text"))
+            names = list(texts or values)
+            if primary in names:  # the metric that ranks the leaderboard first
+                names.remove(primary)
+                names.insert(0, primary)
+            rank, rows = result.get("rank"), result.get("rows")
+            rank_text = f"#{rank}" + (f" of {rows}" if rows else "") if rank is not None else "unranked"
+            extra = bool(result.get("uses_additional_data"))
+            span = len(names) or 1
+            if names:
+                first = (
+                    f'<td class="metric">{esc(names[0])}</td>'
+                    f'<td class="num value">{esc(_value_text(texts, values, names[0]))}</td>'
+                )
+            else:
+                first = '<td class="metric"></td><td class="value"></td>'
+            lines.append(
+                f'<tr class="result-start{" extra" if extra else ""}">'
+                f'<td rowspan="{span}" data-label="Task">{self.named_link("tasks", "../../", task_id, task_name)}</td>'
+                f'<td rowspan="{span}" data-label="Dataset">'
+                f'{self.named_link("datasets", "../../", dataset_id, _or(dataset.get("name"), dataset_id))}'
+                f'{" " + EXTRA_TAG if extra else ""}</td>'
+                f'<th scope="row" rowspan="{span}" class="model">{esc(_or(result.get("model"), ""))}</th>{first}'
+                f'<td rowspan="{span}" class="num rank" data-label="Rank">'
+                f'<a href="../../leaderboards/{task_id}/{dataset_id}/">{esc(rank_text)}</a></td></tr>'
+            )
+            for name in names[1:]:
+                lines.append(
+                    f'<tr{EXTRA_ROW if extra else ""}><td class="metric">{esc(name)}</td>'
+                    f'<td class="num value">{esc(_value_text(texts, values, name))}</td></tr>'
+                )
+        return Markup("\n".join(lines)), Markup("\n".join(tags))
+
+    def _related(self, related: list[Any]) -> Markup:
+        """The `<li>`s of the related papers that have a page, each with its date."""
+        items = []
+        for entry in related:
+            entry = _fields(entry)
+            related_id = entry.get("id")
+            if type(related_id) is str and related_id in self.paged:
+                items.append(
+                    f'<li>{self.paper_link("../../", related_id)} '
+                    f'<span class="muted nowrap">{esc(_or(entry.get("published"), ""))}</span></li>'
+                )
+        return Markup("\n".join(items))
 
     def paper_lists(self) -> None:
         listing = sorted(
