@@ -70,36 +70,66 @@ def _papers_by_id(repo: Repository) -> dict[str, Entry[PaperFile]]:
 def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
     """For each paper, up to RELATED_MAX papers sharing its leaderboards: most shared first, then the
     closest in rank, then by id. Only rank neighbours (RELATED_WINDOW either side) are compared."""
-    positions: dict[str, list[tuple[list[str], int]]] = {}
-    for board in boards:
-        order = list(dict.fromkeys(ref.paper.id for ref in board.refs))  # a paper once, at its best row
-        for i, pid in enumerate(order):
-            positions.setdefault(pid, []).append((order, i))
-    summaries = {
-        pid: {"id": pid, "title": e.model.paper.title, "published": e.model.paper.published}
-        for pid, e in papers.items()
+    # A paper once per leaderboard, at its best row.
+    orders = [list(dict.fromkeys([ref.paper.id for ref in board.refs])) for board in boards]
+    ids = sorted({pid for order in orders for pid in order})
+    # Papers are numbered in id order, so that a candidate's sort key (most shared, closest, id)
+    # is one integer, distance * count + number (less span for each leaderboard shared beyond
+    # the first): hundreds of thousands of candidates then sort without a key function.
+    count = len(ids)
+    span = (RELATED_WINDOW + 1) * count
+    number = {pid: n for n, pid in enumerate(ids)}
+    positions: list[list[tuple[list[int], int]]] = [[] for _ in ids]
+    for order in orders:
+        numbered = [number[pid] for pid in order]
+        for i, n in enumerate(numbered):
+            positions[n].append((numbered, i))
+    # distance * count for each place of a window (the paper itself: span, after every candidate).
+    steps = {
+        (at, size): [(abs(j - at) * count if j != at else span) for j in range(size)]
+        for at in range(RELATED_WINDOW + 1)
+        for size in range(at + 1, at + RELATED_WINDOW + 2)
     }
+    summaries: list[dict[str, Any] | None] = []
+    for pid in ids:
+        entry = papers.get(pid)
+        paper = entry.model.paper if entry is not None else None
+        summaries.append(None if paper is None else {"id": pid, "title": paper.title, "published": paper.published})
+    complete = None not in summaries
     related: dict[str, list[dict[str, Any]]] = {}
-    for pid, where in positions.items():
-        if len(where) == 1:
-            # Most papers sit on one leaderboard: every candidate is shared once, so nearest first.
-            order, i = where[0]
-            n = len(order)
-            chosen: list[str] = []
-            for d in range(1, RELATED_WINDOW + 1):
-                pair = [order[j] for j in (i - d, i + d) if 0 <= j < n]
-                chosen.extend(sorted(pair))
-        else:
-            score: dict[str, tuple[int, int]] = {}
-            for order, i in where:
-                for j in range(max(0, i - RELATED_WINDOW), min(len(order), i + RELATED_WINDOW + 1)):
-                    if j != i:
-                        other, d = order[j], abs(i - j)
-                        seen = score.get(other)
-                        score[other] = (1, d) if seen is None else (seen[0] + 1, min(seen[1], d))
-            chosen = [o for o, _ in sorted(score.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))]
-        related[pid] = [summaries[o] for o in chosen[:RELATED_MAX] if o in summaries]
+    for n, where in enumerate(positions):
+        keys: list[int] = []
+        for numbered, i in where:
+            low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
+            near = numbered[low : i + RELATED_WINDOW + 1]
+            keys += [step + o for step, o in zip(steps[(i - low, len(near))], near, strict=True)]
+        boards_in = len(where)
+        if boards_in > 1:
+            others = [key % count for key in keys]
+            if len(set(others)) < len(others) - boards_in + 1:  # a paper met on several leaderboards
+                keys = _shared_first(keys, others, n, count, span)
+                boards_in = 0
+        keys.sort()
+        if boards_in:
+            del keys[-boards_in:]  # the paper itself, once per leaderboard, sorts last
+        chosen = [summaries[key % count] for key in keys[:RELATED_MAX]]
+        related[ids[n]] = chosen if complete else [s for s in chosen if s is not None]
     return related
+
+
+def _shared_first(keys: list[int], others: list[int], itself: int, count: int, span: int) -> list[int]:
+    """One key per paper but `itself`: its closest distance, less span for each leaderboard shared
+    beyond the first."""
+    score: dict[int, int] = {}
+    for key, o in zip(keys, others, strict=True):
+        found = score.get(o)
+        if found is None:
+            if o != itself:
+                score[o] = key
+        else:
+            old = found % span
+            score[o] = found - span - (old - key if key < old else 0)
+    return list(score.values())
 
 
 def build_api(repo: Repository) -> ApiData:
