@@ -549,7 +549,9 @@ class _Site:
             task_ids = {s["task_id"] for s in boards} | {
                 i for i in _as_list(_get(dataset, "tasks")) if is_slug(i) and i in self.tasks
             }
-            tasks = sorted((self._task_ref(i) for i in task_ids), key=lambda t: t["name"].lower())
+            # by name, then id: `task_ids` is a set, so without the id two tasks of one name would
+            # come in an order that changes from process to process
+            tasks = sorted((self._task_ref(i) for i in task_ids), key=lambda t: (t["name"].lower(), t["id"]))
             name = _get(dataset, "name", dataset_id)
             self.render(
                 "dataset.html", f"datasets/{dataset_id}/index.html", title=name, dataset=dataset, metrics=metrics,
