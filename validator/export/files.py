@@ -7,7 +7,7 @@ follows the archive's own conventions instead (sorted keys, two-space indent, no
 
 from __future__ import annotations
 
-import re
+import codecs
 from collections.abc import Iterator
 
 import orjson
@@ -16,7 +16,7 @@ from validator.export.api import ApiData, paper_page_path
 
 API_PREFIX = "api/v1"
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+_ESCAPE = "pwc-json-ascii"
 
 
 def dumps(obj: object) -> bytes:
@@ -32,9 +32,15 @@ def _escape_char(char: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def _escape(match: re.Match[bytes]) -> bytes:
-    # A run of non-ASCII bytes in orjson's output is whole UTF-8 characters (they only occur in strings).
-    return "".join(_escape_char(c) for c in match.group().decode("utf-8")).encode("ascii")
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    # An encoding error handler: the ASCII codec hands over each run of non-ASCII characters
+    # (in orjson's output they only occur inside strings) and carries on after it.
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(_escape_char(c) for c in error.object[error.start : error.end]), error.end
+
+
+codecs.register_error(_ESCAPE, _escape)
 
 
 def dumps_archive(obj: object) -> bytes:
@@ -42,8 +48,9 @@ def dumps_archive(obj: object) -> bytes:
     data = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     if data.isascii():
         return data
-    # Substituting in the bytes keeps one copy of a file that can be tens of megabytes.
-    return _NON_ASCII.sub(_escape, data)
+    # The codec scans in C and calls back only for the non-ASCII runs (a regular expression over
+    # the bytes was slower than orjson itself on a 30 MB file).
+    return data.decode("utf-8").encode("ascii", _ESCAPE)
 
 
 def api_files(api: ApiData) -> Iterator[tuple[str, bytes]]:
