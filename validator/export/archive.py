@@ -28,18 +28,32 @@ def archive_paper_url(paper: Paper) -> str:
     return paper.url or ""
 
 
-def _dataset_object(repo: Repository, board: Board) -> dict[str, Any]:
+def _dataset_object(
+    repo: Repository, board: Board, of_paper: dict[str, tuple[str, str, str, list[dict[str, str]]]]
+) -> dict[str, Any]:
+    """One leaderboard as an archive dataset object. `of_paper` holds, by paper file, what every row
+    of a paper shares (title, url, date, code links), made once for all its rows on every board."""
     dataset = repo.datasets[board.dataset_id].model
     rows = []
     for ref, row in zip(board.refs, board.data["rows"], strict=True):
-        paper = ref.paper.model.paper
+        entry = ref.paper
+        shared = of_paper.get(entry.file)
+        if shared is None:
+            paper = entry.model.paper
+            shared = of_paper[entry.file] = (
+                paper.title,
+                archive_paper_url(paper),
+                paper.published,
+                [{"title": "", "url": link["url"]} for link in row["code"]],
+            )
+        title, url, date, code_links = shared
         rows.append(
             {
                 "model_name": row["model"],
-                "paper_title": paper.title,
-                "paper_url": archive_paper_url(paper),
-                "paper_date": paper.published,
-                "code_links": [{"title": "", "url": link["url"]} for link in row["code"]],
+                "paper_title": title,
+                "paper_url": url,
+                "paper_date": date,
+                "code_links": code_links,
                 "model_links": [],
                 "metrics": row["metrics_text"],
                 "uses_additional_data": row["uses_additional_data"],
@@ -58,8 +72,9 @@ def _dataset_object(repo: Repository, board: Board) -> dict[str, Any]:
 def evaluation_tables(repo: Repository, boards: list[Board]) -> list[dict[str, Any]]:
     """Every task as an archive task object, top-level tasks in id order with their subtasks nested."""
     datasets_of: dict[str, list[dict[str, Any]]] = {}
+    of_paper: dict[str, tuple[str, str, str, list[dict[str, str]]]] = {}
     for board in boards:  # already in (task id, dataset id) order
-        datasets_of.setdefault(board.task_id, []).append(_dataset_object(repo, board))
+        datasets_of.setdefault(board.task_id, []).append(_dataset_object(repo, board, of_paper))
     children: dict[str, list[str]] = {}
     roots: list[str] = []
     for task_id in sorted(repo.tasks):
