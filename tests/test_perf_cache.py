@@ -120,6 +120,6 @@ def test_the_cache_is_written_where_asked(
 ) -> None:
     _answer(capsys, repo, monkeypatch)
     names = sorted(p.name.split(".", 1)[1] for p in Path(os.environ["PWC_CACHE_DIR"]).glob("*.pickle"))
-    assert names == ["entries.pickle", "index.pickle"]
+    assert names == ["boards.pickle", "entries.pickle", "index.pickle"]
     monkeypatch.setenv("PWC_CACHE", "0")
     assert not filecache.enabled()

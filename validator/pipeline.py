@@ -62,19 +62,36 @@ def _answer_key(repo: Repository) -> str | None:
 
 
 def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> list[Problem]:
+    from validator import scope
     from validator.load.bulk import jobs
 
+    # A full run leaves the compact table a later PR check reads (validator/scope.py).
+    table = scope.wants_table(repo)
     if len(checks) < 2 or jobs(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
-        return [p for _name, fn in checks for p in fn(repo)]
-    # Writing the loaded files to the cache is one more job of the queue, for whichever process
-    # is free first (it found no problem: it yields none).
-    saving = len(checks)
-    found = _run_forked(repo, [*checks, ("write the file cache", _save_entries)], saving)
+        found = [p for _name, fn in checks for p in fn(repo)]
+        if table:
+            scope.save_table(repo)
+        return found
+    # Writing the loaded files to the cache (and the table) are more jobs of the queue, for
+    # whichever process is free first (they find no problem: they yield none).
+    extra = [("write the file cache", _save_entries)]
+    if table:
+        extra.append(("write the board table", _save_table))
+    found, ran_there = _run_forked(repo, [*checks, *extra], len(checks))
+    if table and len(checks) + 1 in ran_there:  # the forked process wrote it: note it here
+        scope.table_written(repo)
     return found
 
 
 def _save_entries(repo: Repository) -> list[Problem]:
     filecache.save(repo.root, ("entries",))
+    return []
+
+
+def _save_table(repo: Repository) -> list[Problem]:
+    from validator import scope
+
+    scope.save_table(repo)
     return []
 
 
@@ -91,11 +108,12 @@ def _prepare_shared(repo: Repository) -> None:
             build(repo.base)
 
 
-def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]], saving: int = -1) -> list[Problem]:
+def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]], saving: int = -1
+                ) -> tuple[list[Problem], set[int]]:
     """Run the checks in this process and a forked one, each taking the next check from a shared
     queue (a pipe of check numbers), so the two stay busy whatever each check costs. The child
     sends back its problems; a check that failed there is run again here, where its exception
-    surfaces as it would without the fork."""
+    surfaces as it would without the fork. Returns the problems and the jobs the child ran."""
     _prepare_shared(repo)
     gc.freeze()  # the child then shares the loaded repository without copying its pages
     queue_r, queue_w = os.pipe()
@@ -153,7 +171,7 @@ def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]], sav
     for i, (_name, fn) in enumerate(checks):
         if i not in ran_here and i not in ran_there:
             found.extend(fn(repo))
-    return found
+    return found, ran_there
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -84,8 +84,14 @@ def identifiers(paper: PaperFile) -> list[tuple[str, str]]:
 
 def paper_groups(papers: Iterable[Entry[PaperFile]]) -> dict[str, str]:
     """File -> the file of the paper it is the same as (the first by path); union-find over ids."""
-    ordered = sorted(papers, key=lambda p: p.file)
-    parent = {p.file: p.file for p in ordered}
+    return groups_of((p.file, [ident for _field, ident in identifiers(p.model)]) for p in papers)
+
+
+def groups_of(files: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """`paper_groups` over (file, normalised identifiers) pairs (a PR check knows most files only
+    by the identifiers it cached)."""
+    ordered = sorted(files, key=lambda p: p[0])
+    parent = {f: f for f, _idents in ordered}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -94,11 +100,11 @@ def paper_groups(papers: Iterable[Entry[PaperFile]]) -> dict[str, str]:
         return x
 
     owner: dict[str, str] = {}
-    for entry in ordered:
-        for _field, ident in identifiers(entry.model):
-            other = owner.setdefault(ident, entry.file)
-            if other != entry.file:
-                a, b = find(other), find(entry.file)
+    for file, idents in ordered:
+        for ident in idents:
+            other = owner.setdefault(ident, file)
+            if other != file:
+                a, b = find(other), find(file)
                 if a != b:
                     parent[max(a, b)] = min(a, b)  # the group is named by its first file
     return {f: find(f) for f in parent}

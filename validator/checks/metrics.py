@@ -28,13 +28,13 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from validator.checks.registry import code, repository_check
 from validator.checks.schema import INVALID_VALUE, suggest
 from validator.load.yamlload import Doc
 from validator.load.yamlload import Path as DocPath
-from validator.model.inputs import PaperFile, Result, Uncertain
+from validator.model.inputs import PaperFile, Result, Uncertain, date_sort_key
 from validator.report.problem import Problem
 
 if TYPE_CHECKING:  # the loader imports the check modules: no import cycle at run time
@@ -194,6 +194,9 @@ class Row:
     # declared name -> the key as written, or None when every key is written as declared
     keys: dict[str, str] | None = None
     irregular: bool = False  # some key is an alias or undeclared (check_result_metrics looks closer)
+    # A row of a loaded file; a PR check's index also holds context rows of files it did not
+    # load (validator/scope.py), which checks read but never report on.
+    context: ClassVar[bool] = False
 
     @property
     def file(self) -> str:
@@ -210,6 +213,11 @@ class Row:
     @property
     def model_key(self) -> str:
         return model_key(self.result.model)
+
+    @property
+    def when(self) -> str:
+        """The date the result counts from, as a sortable string (its paper's, when it has none)."""
+        return date_sort_key(self.result.evaluated_on or self.paper.model.paper.published)
 
     def path(self, *rest: str | int) -> DocPath:
         return ("results", self.index, *rest)
@@ -289,22 +297,38 @@ def _build(repo: Repository) -> Index:
             declared = repo.declared.get(result.dataset)
             written = result.metrics
             if declared is None or canonical_names[result.dataset].issuperset(written):
-                # The common case: every key is a declared name (or the dataset is unknown, and
-                # the names are kept as written); share the result's dict.
-                row = Row(paper, i, result, written)
+                row = Row(paper, i, result, written)  # the common case, inline: the result's own dict
             else:
-                row = Row(paper, i, result, {}, {}, True)
-                for name, value in written.items():
-                    metric = declared.resolve(name)
-                    if metric is None:
-                        continue  # undeclared: reported by check_result_metrics
-                    if metric.name not in row.metrics:  # a second spelling is metric-reported-twice
-                        row.metrics[metric.name] = value
-                        row.keys[metric.name] = name  # type: ignore[index]
+                row = Row(paper, i, result, *normalised(written, declared, canonical_names[result.dataset]))
             rows.append(row)
             if declared is not None:
                 boards[row.board].append(row)
+    # A PR check's repository holds only some paper files; the rows of the others on the
+    # leaderboards its files are on come from a compact table (validator/scope.py), in file order.
+    for board, context in (getattr(repo, "context", None) or {}).items():
+        if board[1] in repo.declared and context:
+            boards[board] = sorted([*boards.get(board, ()), *context], key=lambda r: (r.file, r.index))
     return Index(rows, dict(boards))
+
+
+def normalised(
+    written: dict[str, float | Uncertain], declared: DeclaredMetrics | None, canonical: set[str] | None
+) -> tuple[dict[str, float | Uncertain], dict[str, str] | None, bool]:
+    """A result's metrics under the names its dataset declares: (metrics, keys, irregular) of a Row."""
+    if declared is None or canonical is None or canonical.issuperset(written):
+        # The common case: every key is a declared name (or the dataset is unknown, and the
+        # names are kept as written); share the result's dict.
+        return written, None, False
+    metrics: dict[str, float | Uncertain] = {}
+    keys: dict[str, str] = {}
+    for name, value in written.items():
+        metric = declared.resolve(name)
+        if metric is None:
+            continue  # undeclared: reported by check_result_metrics
+        if metric.name not in metrics:  # a second spelling is metric-reported-twice
+            metrics[metric.name] = value
+            keys[metric.name] = name
+    return metrics, keys, True
 
 
 def suggest_metric(word: str, candidates: Iterable[str]) -> str | None:
@@ -519,12 +543,15 @@ def _check_values(metric: ResolvedMetric, rows: list[Row]) -> Iterator[Problem]:
             continue
         number_ = value if type(value) is float else number(value)
         if rng is not None and not rng[0] <= number_ <= rng[1]:
-            yield _out_of_range(row, metric, number_)
+            if not row.context:
+                yield _out_of_range(row, metric, number_)
             continue  # an error already; not evidence for the scale rule either
         if scale and number_ != 0 and math.isfinite(number_):
             values.append((row, number_))
     median = statistics.median([abs(v) for _r, v in values]) if len(values) >= 4 else None
     for row, value in values:
+        if row.context:
+            continue  # evidence for the median, never reported on (its file is not checked)
         if median is not None:
             off = math.log10(abs(value) / median)
             factor = 100.0 if off < 0 else 0.01

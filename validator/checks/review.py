@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from validator.checks.duplicates import identifiers
 from validator.checks.metrics import Row, results_index, same_value
 from validator.checks.registry import code, repository_check
-from validator.model.inputs import PaperFile, date_sort_key
+from validator.model.inputs import PaperFile
 from validator.report.problem import Problem
 
 if TYPE_CHECKING:  # the loader imports the check modules: no import cycle at run time
@@ -120,10 +120,6 @@ def check_result_dates(repo: Repository) -> Iterator[Problem]:
             )
 
 
-def _when(row: Row) -> str:
-    return date_sort_key(row.result.evaluated_on or row.paper.model.paper.published)
-
-
 @repository_check
 def check_unusual_margin(repo: Repository) -> Iterator[Problem]:
     unchanged = _unchanged_keys(repo)
@@ -146,7 +142,9 @@ def check_unusual_margin(repo: Repository) -> Iterator[Problem]:
         margin = best - runner_up
         if margin <= 0 or margin < MIN_RELATIVE_MARGIN * abs(runner_up):
             continue  # most leaderboards stop here, before any date is looked at
-        earliest = min(others, key=lambda s: (_when(s[0]), s[0].file, s[0].index))
+        if best_row.context:
+            continue  # a file a PR check did not load: not reported on
+        earliest = min(others, key=lambda s: (s[0].when, s[0].file, s[0].index))
         progress = runner_up - earliest[1]
         if progress <= 0 or margin <= progress:
             continue

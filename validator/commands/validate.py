@@ -35,6 +35,19 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     if not (root / "results").is_dir():
         return fail(f"no results/ folder under {root}")
+    if args.changed_since and not (args.paths or args.online or args.report_dir):
+        # A PR check: only what the change can affect is loaded, when the cache allows it.
+        from validator import scope
+
+        try:
+            changed = {f for f in changed_files(root, args.changed_since) if f.startswith("results/")}
+            scoped = scope.check_changed(root, args.changed_since, changed)
+        except GitError as exc:
+            return fail(f"--changed-since {args.changed_since}: {exc}")
+        if scoped is not None:
+            files = len(scoped.reported & set(scoped.repo.files))
+            report = Report(scoped.problems, files, scope.reported_results(scoped.repo, scoped.reported))
+            return _render(args, report)
     repo = pipeline.load(root)
     selected: set[str] | None = None
     if args.paths:
@@ -71,16 +84,23 @@ def run(args: argparse.Namespace) -> int:
         len(p.model.results) for p in repo.papers if p.file in selected
     )
     report = Report(problems, files, results)
+    if args.report_dir:
+        _render(args, report)
+        code = _write_report_dir(args, root, repo, report, selected)
+        if code:
+            return code
+        return 0 if report.errors == 0 else 1
+    return _render(args, report)
+
+
+def _render(args: argparse.Namespace, report: Report) -> int:
+    """Print the report in the requested format; the exit status it gives."""
     if args.format == "json":
         render_json(report, sys.stdout)
     elif args.format == "github":
         render_github(report, sys.stdout)
     else:
         render_text(report, sys.stdout, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    if args.report_dir:
-        code = _write_report_dir(args, root, repo, report, selected)
-        if code:
-            return code
     return 0 if report.errors == 0 else 1
 
 

@@ -30,6 +30,7 @@ from validator.load.repository import (
     _add,
     _note_id,
     discover,
+    kind_of,
     load_file,
     read_bytes,
     resolve_metrics,
@@ -177,8 +178,36 @@ def load_repository(
             return LazyRepository(root, scan, digest)
     repo = Repository(root=root)
     repo.files = list(scan.files)
+    repo.blobs = dict(scan.blobs)
     _materialize(repo, root, scan, overrides is None)
     repo.digest = digest
+    return repo
+
+
+def scan_tree(root: Path) -> _Scan:
+    """The paths and blob ids of the working tree's files, nothing loaded yet (see `load_subset`)."""
+    _MADE.clear()
+    with paused_gc():
+        return _scan(root, None)
+
+
+def _subset(scan: _Scan, papers: set[str]) -> _Scan:
+    sub = _Scan(fetch=scan.fetch)
+    sub.files = [rel for rel in scan.files if rel in papers or kind_of(rel) != "paper"]
+    sub.blobs = {rel: scan.blobs[rel] for rel in sub.files}
+    sub.data = {rel: scan.data[rel] for rel in sub.files if rel in scan.data}
+    sub.unreadable = {rel: scan.unreadable[rel] for rel in sub.files if rel in scan.unreadable}
+    return sub
+
+
+def load_subset(root: Path, scan: _Scan, papers: set[str], *, on_disk: bool = True) -> Repository:
+    """A repository of the scanned files in which every task, dataset and the catalogue are
+    loaded but only the paper files in `papers` (a PR check's): `files` and `blobs` still list
+    every file. Its `digest` is None, so no answer is cached under it."""
+    repo = Repository(root=root)
+    repo.files = list(scan.files)
+    repo.blobs = dict(scan.blobs)
+    _materialize(repo, root, _subset(scan, papers), on_disk)
     return repo
 
 
@@ -375,22 +404,29 @@ def _text_of(rel: str, doc: Any, data: bytes) -> str | None:
 
 
 def load_revision(
-    root: Path, listing: list[tuple[str, str]], contents: Callable[[list[tuple[str, str]]], dict[str, bytes]]
+    root: Path,
+    listing: list[tuple[str, str]],
+    contents: Callable[[list[tuple[str, str]]], dict[str, bytes]],
+    papers: set[str] | None = None,
 ) -> Repository:
     """The repository of a git revision known by (path, blob id) pairs; `contents` gives the bytes
     of blobs, asked once for all those the cache does not hold (and again, one by one, for any
-    that it held but could not use)."""
+    that it held but could not use). With `papers`, only those paper files are loaded (see
+    `load_subset`)."""
     scan = _Scan(fetch=lambda rel, blob: contents([(rel, blob)]).get(rel))
     scan.files = sorted({rel for rel, _blob in listing})
     scan.blobs = dict(listing)
+    loading = scan if papers is None else _subset(scan, papers)
     held = filecache.entries(root).entries if filecache.enabled() else {}
-    missing = [(rel, blob) for rel, blob in listing if (rel, blob) not in held]
+    missing = [(rel, loading.blobs[rel]) for rel in loading.files if (rel, loading.blobs[rel]) not in held]
     if missing:
-        scan.data.update(contents(missing))
+        loading.data.update(contents(missing))
     repo = Repository(root=root)
     repo.files = list(scan.files)
-    _materialize(repo, root, scan, False)
-    repo.digest = filecache.repository_digest(scan.blobs)
+    repo.blobs = dict(scan.blobs)
+    _materialize(repo, root, loading, False)
+    if papers is None:
+        repo.digest = filecache.repository_digest(scan.blobs)
     return repo
 
 
@@ -398,7 +434,7 @@ class LazyRepository(Repository):
     """A repository whose files are loaded on first use of any field that needs them."""
 
     def __init__(self, root: Path, scan: _Scan, digest: str) -> None:
-        self.__dict__.update(root=root, files=list(scan.files), base=None, digest=digest)
+        self.__dict__.update(root=root, files=list(scan.files), blobs=dict(scan.blobs), base=None, digest=digest)
         self._scan = scan
         self._results = scan.results
 

@@ -157,6 +157,7 @@ class Index:
     code: str = ""
     stats: dict[str, tuple[int, int, int, int, str, int]] = field(default_factory=dict)  # rel -> stat, blob, results
     answers: dict[str, Any] = field(default_factory=dict)  # answer key -> answer
+    table: str = ""  # the digest of the repository the board table was written for (validator/scope.py)
     dirty: bool = False
 
 
@@ -204,7 +205,7 @@ def _prune(where: Path) -> None:
         found = sorted(where.glob("*.index.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in found[_KEEP_ROOTS:]:
             name = stale.name.split(".", 1)[0]
-            for part in ("index", "entries"):
+            for part in ("index", "entries", "boards"):
                 (where / f"{name}.{part}.pickle").unlink(missing_ok=True)
     except OSError:
         pass
@@ -269,6 +270,16 @@ def save(root: Path, parts: tuple[str, ...] = ("index", "entries")) -> None:
         _write(_path(root, part), value)
         if part == "index":
             _prune(_path(root, part).parent)
+
+
+def path_of(root: Path, part: str) -> Path:
+    """Where part `part` of `root`'s cache lives (a part another module writes with `write`)."""
+    return _path(root, part)
+
+
+def write(path: Path, value: Any) -> None:
+    """Pickle `value` to `path` atomically; a cache that cannot be written is skipped."""
+    _write(path, value)
 
 
 def _write(path: Path, value: Any) -> None:

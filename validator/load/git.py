@@ -91,5 +91,16 @@ def load_base(root: Path, ref: str) -> Repository:
     return load_revision(root, _listing(root, ref), lambda wanted: _contents(root, wanted))
 
 
+def load_base_subset(root: Path, ref: str, files: set[str], stems: set[str]) -> Repository:
+    """The repository at `ref` with every task, dataset and the catalogue loaded, but only the
+    paper files in `files` or with an id in `stems` (a PR check's base, see validator/scope.py)."""
+    from validator.load.bulk import load_revision
+    from validator.load.repository import file_id, kind_of
+
+    listing = _listing(root, ref)
+    papers = {rel for rel, _blob in listing if kind_of(rel) == "paper" and (rel in files or file_id(rel) in stems)}
+    return load_revision(root, listing, lambda wanted: _contents(root, wanted), papers)
+
+
 def head_sha(root: Path) -> str:
     return _git(root, "rev-parse", "HEAD").decode().strip()

@@ -82,6 +82,11 @@ class Repository:
     base: Repository | None = None
     # A digest of every file's path and content (git blob ids): the key of a cached answer.
     digest: str | None = None
+    # Every file's git blob id (None: unreadable), as the loader found them.
+    blobs: dict[str, str | None] = field(default_factory=dict)
+    # A PR check's repository loads only some paper files (validator/scope.py): the results of
+    # the others on the leaderboards it checks, by (task, dataset). None: every file is loaded.
+    context: dict[tuple[str, str], list[Any]] | None = None
 
     @property
     def catalogue_kinds(self) -> dict[str, MetricKind]:

@@ -1,0 +1,258 @@
+"""A PR check that loads only what the change can affect, with the same answer as checking everything.
+
+`pwc validate --changed-since REF` reports the problems of the changed files and of the files a
+change can break. When only paper files changed, those problems depend on little of the rest:
+
+* per-file checks (schema, metric names and ranges, constraints, dates, links) read the file,
+  its task and dataset files and the catalogue;
+* duplicate papers and results read the files of the same paper (same arXiv id or DOI), which
+  are part of the report anyway;
+* the review signals against the base read the base versions of the reported files;
+* only two checks read whole leaderboards: the scale rule (the median of a metric's values) and
+  the unusual margin (the best of the other papers and their history). They read the other
+  results of a leaderboard, never report on them.
+
+So the check loads every task, dataset and the catalogue, the changed paper files and the files
+of the same papers (the base versions too), and takes the other results of the leaderboards
+those files are on from the *board table*: a compact copy of every result (file, position,
+model, metrics as written, date) with each file's blob id, identifiers and leaderboards, that a
+full run writes to the cache (`<cache>/<root>.boards.pickle`). A file counts as known to the
+table only when its blob id there is the one in the working tree; every other paper file is
+loaded. The answer is the full check's, restricted to the reported files: a test compares them
+on a corpus with planted defects.
+
+It falls back to the full check (same answer, slower) when a task, dataset or the catalogue
+changed (that can change any paper's problems), when there is no table for this code, or when
+too many paper files are unknown to the table. `PWC_SCOPE=0` always checks everything.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from validator.checks.duplicates import groups_of, identifiers
+from validator.checks.metrics import Row, normalised, number, results_index
+from validator.load import filecache
+from validator.load.repository import Repository, file_id, kind_of
+from validator.report.problem import Problem
+
+FORMAT = 1
+# Above this share of paper files unknown to the table, checking everything costs about as much.
+MAX_UNKNOWN_SHARE = 0.2
+MIN_UNKNOWN = 64
+
+Board = tuple[str, str]
+
+
+@dataclass
+class Table:
+    """What a PR check needs to know of the paper files it does not load."""
+
+    code: str
+    digest: str
+    # paper file -> (blob id, normalised identifiers, (task, dataset) of each leaderboard it is on)
+    files: dict[str, tuple[str, tuple[str, ...], tuple[Board, ...]]]
+    # (task, dataset) -> pickled [(file, index in results, model, metrics as written, date key)]
+    boards: dict[Board, bytes]
+
+
+def enabled() -> bool:
+    return filecache.enabled() and os.environ.get("PWC_SCOPE", "1") != "0"
+
+
+def build_table(repo: Repository) -> Table:
+    """The table of a fully loaded repository (its results index is built if it is not yet)."""
+    files: dict[str, tuple[str, tuple[str, ...], tuple[Board, ...]]] = {}
+    for paper in repo.papers:
+        blob = repo.blobs.get(paper.file)
+        if blob is None:
+            continue
+        boards = tuple(dict.fromkeys((r.task, r.dataset) for r in paper.model.results))
+        files[paper.file] = (blob, tuple(i for _f, i in identifiers(paper.model)), boards)
+    rows: dict[Board, list[tuple]] = defaultdict(list)
+    for row in results_index(repo).rows:
+        if row.file in files:
+            result = row.result
+            rows[(result.task, result.dataset)].append((row.file, row.index, result.model, result.metrics, row.when))
+    boards = {board: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) for board, found in rows.items()}
+    return Table(filecache.code_digest(), repo.digest or "", files, boards)
+
+
+def wants_table(repo: Repository) -> bool:
+    """Whether a check of `repo` should leave its table: a fully loaded working tree whose table
+    the cache does not hold yet."""
+    if not enabled() or repo.digest is None or repo.context is not None or not repo.blobs:
+        return False
+    return filecache.index(repo.root).table != repo.digest
+
+
+def save_table(repo: Repository) -> None:
+    """Write the table of `repo` (see `wants_table`)."""
+    filecache.write(filecache.path_of(repo.root, "boards"), build_table(repo))
+    table_written(repo)
+
+
+def table_written(repo: Repository) -> None:
+    """Note in the index that the table of `repo` is in the cache (also after a forked process wrote it)."""
+    if repo.digest is not None:
+        index = filecache.index(repo.root)
+        index.table = repo.digest
+        index.dirty = True
+
+
+def read_table(root: Path) -> Table | None:
+    try:
+        with filecache.path_of(root, "boards").open("rb") as fh:
+            data = fh.read()
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            table = pickle.loads(data)
+        finally:
+            if was:
+                gc.enable()
+    except Exception:  # noqa: BLE001 - an unreadable table is no table: the full check runs
+        return None
+    if not isinstance(table, Table) or table.code != filecache.code_digest():
+        return None
+    return table
+
+
+class Brief(NamedTuple):
+    """The fields of a result the leaderboard checks read from a context row."""
+
+    model: str
+    task: str
+    dataset: str
+
+
+class ContextRow:
+    """A result of a paper file the PR check did not load, on a leaderboard it checks: read by
+    the leaderboard checks (`row.context` is true), never reported on."""
+
+    __slots__ = ("file", "index", "result", "metrics", "when", "_source")
+    context = True
+
+    def __init__(self, file: str, index: int, result: Brief, metrics: dict, when: str, source: _Source) -> None:
+        self.file = file
+        self.index = index
+        self.result = result
+        self.metrics = metrics
+        self.when = when
+        self._source = source
+
+    @property
+    def board(self) -> Board:
+        return (self.result.task, self.result.dataset)
+
+    def number(self, name: str) -> float | None:
+        value = self.metrics.get(name)
+        return None if value is None else number(value)
+
+    def text(self, name: str) -> str:
+        """The value as written: the file is loaded for it (a message quotes it rarely)."""
+        return self._source.row(self).text(name)
+
+
+class _Source:
+    """Loads a context row's file when a message needs more than the table holds."""
+
+    def __init__(self, repo: Repository, scan: Any) -> None:
+        self.repo = repo
+        self.scan = scan
+
+    def row(self, context: ContextRow) -> Row:
+        from validator.load.bulk import load_subset
+
+        loaded = load_subset(self.repo.root, self.scan, {context.file})
+        paper = next(p for p in loaded.papers if p.file == context.file)
+        result = paper.model.results[context.index]
+        declared = self.repo.declared.get(result.dataset)
+        canonical = {m.name for m in declared.metrics} if declared is not None else None
+        return Row(paper, context.index, result, *normalised(result.metrics, declared, canonical))
+
+
+@dataclass
+class Scoped:
+    repo: Repository  # the partial repository that was checked (its base attached)
+    reported: set[str]  # the files whose problems are the answer
+    problems: list[Problem]
+
+
+def check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
+    """The answer of `pwc validate --changed-since REF` for these changed files, or None when the
+    full check must run (see the module docstring). Raises GitError as the full path would."""
+    if not enabled() or any(kind_of(f) != "paper" for f in changed):
+        return None
+    table = read_table(root)
+    if table is None:
+        return None
+    from validator import pipeline
+    from validator.load.bulk import load_subset, scan_tree
+    from validator.load.git import load_base_subset
+
+    scan = scan_tree(root)
+    papers = [f for f in scan.files if kind_of(f) == "paper"]
+    unknown = {f for f in papers if table.files.get(f, ("",))[0] != scan.blobs.get(f)}
+    if len(unknown) > max(MIN_UNKNOWN, MAX_UNKNOWN_SHARE * len(papers)):
+        return None
+    # The files the table does not know, loaded to learn their identifiers and leaderboards.
+    fresh = load_subset(root, scan, unknown) if unknown else None
+    known: dict[str, tuple[tuple[str, ...], tuple[Board, ...]]] = {
+        f: table.files[f][1:] for f in papers if f not in unknown
+    }
+    if fresh is not None:
+        for paper in fresh.papers:
+            known[paper.file] = (
+                tuple(i for _f, i in identifiers(paper.model)),
+                tuple(dict.fromkeys((r.task, r.dataset) for r in paper.model.results)),
+            )
+    # What the full check reports: the changed files and the other files of the same papers.
+    groups = groups_of((f, idents) for f, (idents, _boards) in known.items())
+    wanted = {groups[f] for f in changed if f in groups}
+    reported = set(changed) | {f for f, g in groups.items() if g in wanted}
+    stems = {file_id(f) for f in reported}
+
+    base = load_base_subset(root, ref, reported, stems)
+    # The review signals match a base file to the head's paper of the same id, else of the same
+    # identifier: those head files are loaded too (their problems are not reported).
+    base_idents = {i for p in base.papers if p.file in changed for _f, i in identifiers(p.model)}
+    loaded = set(reported) | unknown
+    loaded |= {f for f in papers if file_id(f) in stems}
+    if base_idents:
+        loaded |= {f for f, (idents, _b) in known.items() if base_idents.intersection(idents)}
+    repo = load_subset(root, scan, loaded & set(papers))
+    repo.base = base
+
+    # The other results of the leaderboards the reported files are on, from the table.
+    touched = {b for f in reported if f in known for b in known[f][1]}
+    source = _Source(repo, scan)
+    canonical = {ds: {m.name for m in d.metrics} for ds, d in repo.declared.items()}
+    context: dict[Board, list[Any]] = {}
+    for board in sorted(touched):
+        packed = table.boards.get(board)
+        declared = repo.declared.get(board[1])
+        if packed is None or declared is None:
+            continue
+        rows = []
+        for file, index, model, written, when in pickle.loads(packed):
+            if file in loaded or file not in known:
+                continue  # loaded (its rows are in the index), or not in the working tree as tabled
+            metrics = normalised(written, declared, canonical[board[1]])[0]
+            rows.append(ContextRow(file, index, Brief(model, board[0], board[1]), metrics, when, source))
+        context[board] = rows
+    repo.context = context
+    problems = pipeline.check(repo)
+    return Scoped(repo, reported, pipeline.select(problems, reported))
+
+
+def reported_results(repo: Repository, files: Iterable[str]) -> int:
+    wanted = set(files)
+    return sum(len(p.model.results) for p in repo.papers if p.file in wanted)
