@@ -59,6 +59,10 @@ def _first(board: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _first_item(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
 def _papers_by_id(repo: Repository) -> dict[str, Entry[PaperFile]]:
     """Paper files by id; of two files with one id (a problem the checks report) the first by path wins."""
     by_id: dict[str, Entry[PaperFile]] = {}
@@ -141,8 +145,8 @@ def build_api(repo: Repository) -> ApiData:
     board_count_by_task: dict[str, int] = {}
     board_count_by_dataset: dict[str, int] = {}
     index_boards: list[dict[str, Any]] = []
-    # (paper file, result index) -> (board, row) for the paper pages.
-    placed: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
+    # Paper file -> (result index, the result as its paper page lists it), in board order.
+    placed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for board in boards:
         data = board.data
         board_count_by_task[board.task_id] = board_count_by_task.get(board.task_id, 0) + 1
@@ -163,8 +167,26 @@ def build_api(repo: Repository) -> ApiData:
                 "path": leaderboard_path(board.task_id, board.dataset_id),
             }
         )
+        task, dataset, size = data["task"], data["dataset"], len(data["rows"])
+        path = leaderboard_path(board.task_id, board.dataset_id)
         for ref, row in zip(board.refs, data["rows"], strict=True):
-            placed[(ref.paper.file, ref.index)] = (data, row)
+            result = {
+                "task": task,
+                "dataset": dataset,
+                "model": row["model"],
+                "metrics": row["metrics"],
+                "metrics_text": row["metrics_text"],
+                "rank": row["rank"],
+                "rows": size,
+                "leaderboard": path,
+                "uses_additional_data": row["uses_additional_data"],
+                "evaluated_on": row["evaluated_on"],
+            }
+            found = placed.get(ref.paper.file)
+            if found is None:
+                placed[ref.paper.file] = [(ref.index, result)]
+            else:
+                found.append((ref.index, result))
 
     children: dict[str, list[str]] = {}
     for task_id, entry in repo.tasks.items():
@@ -221,26 +243,10 @@ def build_api(repo: Repository) -> ApiData:
     for paper_id in sorted(papers_by_id):
         entry = papers_by_id[paper_id]
         paper = entry.model.paper
-        results = []
-        for index, result in enumerate(entry.model.results):
-            found = placed.get((entry.file, index))
-            if found is None:
-                continue  # a result that is on no leaderboard (unknown task or dataset)
-            board_data, row = found
-            results.append(
-                {
-                    "task": board_data["task"],
-                    "dataset": board_data["dataset"],
-                    "model": result.model,
-                    "metrics": row["metrics"],
-                    "metrics_text": row["metrics_text"],
-                    "rank": row["rank"],
-                    "rows": len(board_data["rows"]),
-                    "leaderboard": leaderboard_path(board_data["task"]["id"], board_data["dataset"]["id"]),
-                    "uses_additional_data": result.uses_additional_data,
-                    "evaluated_on": result.evaluated_on or paper.published,
-                }
-            )
+        # In the file's order; a result on no leaderboard (unknown task or dataset) is left out.
+        found = placed.get(entry.file, [])
+        found.sort(key=_first_item)
+        results = [result for _index, result in found]
         pages[paper_id] = {
             "schema_version": SCHEMA_VERSION,
             "id": paper_id,
