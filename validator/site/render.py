@@ -76,6 +76,12 @@ def paragraphs(text: Any) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
+def prose(text: Any) -> Markup:
+    """A description as `<p>` paragraphs of escaped text, one a line (a filter rather than a
+    macro: importing a macro costs every page that uses it a module of its own)."""
+    return Markup("".join(f"<p>{esc(para)}</p>\n" for para in paragraphs(text)))
+
+
 def is_slug(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= 120 and SLUG_RE.match(value) is not None
 
@@ -93,6 +99,7 @@ def environment() -> Environment:
     )
     env.filters["https"] = https
     env.filters["paragraphs"] = paragraphs
+    env.filters["prose"] = prose
     env.filters["code_label"] = code_label
     return env
 
