@@ -123,3 +123,28 @@ def test_the_cache_is_written_where_asked(
     assert names == ["boards.pickle", "entries.pickle", "index.pickle"]
     monkeypatch.setenv("PWC_CACHE", "0")
     assert not filecache.enabled()
+
+
+def test_a_named_cache_is_shared_by_two_checkouts(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workflows check main out at `.` and a pull request at `pr/`: `PWC_CACHE_NAME` makes the
+    second find what the first saved (its answer and the table a PR check reads)."""
+    import shutil
+
+    from validator import scope
+
+    monkeypatch.setenv("PWC_CACHE_NAME", "results")
+    first = _answer(capsys, repo, monkeypatch)
+    other = tmp_path / "pr"
+    shutil.copytree(repo, other)
+    cache = Path(os.environ["PWC_CACHE_DIR"])
+    assert sorted(p.name for p in cache.glob("*.pickle")) == [
+        "results.boards.pickle", "results.entries.pickle", "results.index.pickle"
+    ]
+    filecache.forget()
+    assert scope.read_table(other) is not None  # the table of the other checkout, by content
+    assert _answer(capsys, other, monkeypatch) == first
+    monkeypatch.delenv("PWC_CACHE_NAME")
+    filecache.forget()
+    assert scope.read_table(other) is None  # per root without a name

@@ -183,7 +183,10 @@ def test_validate_runs_untrusted_with_a_read_only_token() -> None:
     assert run["env"] == {
         "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
         "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
+        "PWC_CACHE_NAME": "results",  # the name publish.yml saves the cache under
     }
+    publish = [s for s in steps(load("publish")) if "pwc " in s.get("run", "")]
+    assert publish and all(s["env"]["PWC_CACHE_NAME"] == "results" for s in publish)
     cache = next(s for s in job["steps"] if "actions/cache/restore@" in s.get("uses", ""))
     assert "github.event.pull_request.base.sha" in cache["with"]["key"]
     assert job["steps"].index(cache) < job["steps"].index(run)

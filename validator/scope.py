@@ -53,7 +53,7 @@ Board = tuple[str, str]
 
 @dataclass
 class Table:
-    """What a PR check needs to know of the paper files it does not load."""
+    """What a PR check needs to know of the files it does not load."""
 
     code: str
     digest: str
@@ -61,6 +61,13 @@ class Table:
     files: dict[str, tuple[str, tuple[str, ...], tuple[Board, ...]]]
     # (task, dataset) -> pickled [(file, index in results, model, metrics as written, date key)]
     boards: dict[Board, bytes]
+    # Every other file -> blob id: when they are all the same in the working tree, the check
+    # loads only the catalogue and the datasets it needs, and takes these from the table:
+    others: dict[str, str | None]
+    task_ids: frozenset[str]
+    dataset_ids: frozenset[str]
+    dataset_files: dict[str, str]  # dataset id -> the file that defines it
+    cached: dict[tuple[str, str], filecache.Cached]  # the catalogue's and datasets' cache entries
 
 
 def enabled() -> bool:
@@ -82,7 +89,21 @@ def build_table(repo: Repository) -> Table:
             result = row.result
             rows[(result.task, result.dataset)].append((row.file, row.index, result.model, result.metrics, row.when))
     boards = {board: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) for board, found in rows.items()}
-    return Table(filecache.code_digest(), repo.digest or "", files, boards)
+    others = {rel: blob for rel, blob in repo.blobs.items() if not _is_paper(rel)}
+    store = filecache.entries(repo.root).entries
+    cached = {
+        (rel, blob): store[(rel, blob)]
+        for rel, blob in others.items()
+        if blob is not None and kind_of(rel) in ("dataset", "metrics") and (rel, blob) in store
+    }
+    return Table(
+        filecache.code_digest(), repo.digest or "", files, boards, others, frozenset(repo.task_ids),
+        frozenset(repo.dataset_ids), {ds: entry.file for ds, entry in repo.datasets.items()}, cached,
+    )
+
+
+def _is_paper(rel: str) -> bool:
+    return rel.startswith("results/papers/") and kind_of(rel) == "paper"
 
 
 def wants_table(repo: Repository) -> bool:
@@ -171,7 +192,7 @@ class _Source:
     def row(self, context: ContextRow) -> Row:
         from validator.load.bulk import load_subset
 
-        loaded = load_subset(self.repo.root, self.scan, {context.file})
+        loaded = load_subset(self.repo.root, self.scan, {context.file}, set())
         paper = next(p for p in loaded.papers if p.file == context.file)
         result = paper.model.results[context.index]
         declared = self.repo.declared.get(result.dataset)
@@ -189,22 +210,36 @@ class Scoped:
 def check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
     """The answer of `pwc validate --changed-since REF` for these changed files, or None when the
     full check must run (see the module docstring). Raises GitError as the full path would."""
-    if not enabled() or any(kind_of(f) != "paper" for f in changed):
+    if not enabled() or not all(_is_paper(f) for f in changed):
         return None
     table = read_table(root)
     if table is None:
         return None
     from validator import pipeline
-    from validator.load.bulk import load_subset, scan_tree
-    from validator.load.git import load_base_subset
+    from validator.load.bulk import load_subset, scan_changed
+    from validator.load.git import listing_at, load_base_subset
 
-    scan = scan_tree(root)
-    papers = [f for f in scan.files if kind_of(f) == "paper"]
+    base_blobs = listing_at(root, ref)
+    scan = scan_changed(root, base_blobs, changed)
+    papers = [f for f in scan.files if _is_paper(f)]
     unknown = {f for f in papers if table.files.get(f, ("",))[0] != scan.blobs.get(f)}
     if len(unknown) > max(MIN_UNKNOWN, MAX_UNKNOWN_SHARE * len(papers)):
         return None
+    # The other files as the table knows them: then only the catalogue and the datasets the
+    # loaded results use are loaded (their entries come with the table), else all of them.
+    others = [f for f in scan.files if not _is_paper(f)]
+    lean = len(others) == len(table.others) and all(table.others.get(f, "") == scan.blobs[f] for f in others)
+    if lean:
+        filecache.use_entries(root, table.cached)
+    catalogue = {f for f in others if kind_of(f) == "metrics"}
+
+    def other_files(datasets: Iterable[str]) -> set[str] | None:
+        if not lean:
+            return None
+        return catalogue | {table.dataset_files[d] for d in datasets if d in table.dataset_files}
+
     # The files the table does not know, loaded to learn their identifiers and leaderboards.
-    fresh = load_subset(root, scan, unknown) if unknown else None
+    fresh = load_subset(root, scan, unknown, set()) if unknown else None
     known: dict[str, tuple[tuple[str, ...], tuple[Board, ...]]] = {
         f: table.files[f][1:] for f in papers if f not in unknown
     }
@@ -220,15 +255,25 @@ def check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
     reported = set(changed) | {f for f, g in groups.items() if g in wanted}
     stems = {file_id(f) for f in reported}
 
-    base = load_base_subset(root, ref, reported, stems)
+    # The base versions of the reported files, and of any file with the id of one.
+    base_papers = {f for f in base_blobs if _is_paper(f) and (f in reported or file_id(f) in stems)}
+    base_only = load_base_subset(root, base_blobs, base_papers, set())
     # The review signals match a base file to the head's paper of the same id, else of the same
     # identifier: those head files are loaded too (their problems are not reported).
-    base_idents = {i for p in base.papers if p.file in changed for _f, i in identifiers(p.model)}
+    base_idents = {i for p in base_only.papers if p.file in changed for _f, i in identifiers(p.model)}
     loaded = set(reported) | unknown
     loaded |= {f for f in papers if file_id(f) in stems}
     if base_idents:
         loaded |= {f for f, (idents, _b) in known.items() if base_idents.intersection(idents)}
-    repo = load_subset(root, scan, loaded & set(papers))
+    loaded &= set(papers)
+    datasets = {ds for f in loaded if f in known for _task, ds in known[f][1]}
+    datasets |= {r.dataset for p in base_only.papers for r in p.model.results}
+    repo = load_subset(root, scan, loaded, other_files(datasets))
+    base = load_base_subset(root, base_blobs, base_papers, other_files(datasets))
+    for side in (repo, base):
+        if lean:  # what the unloaded task and dataset files contribute
+            side.task_ids = set(table.task_ids)
+            side.dataset_ids = set(table.dataset_ids)
     repo.base = base
 
     # The other results of the leaderboards the reported files are on, from the table.

@@ -37,6 +37,8 @@ from validator.load.repository import (
 )
 from validator.load.yamlload import MAX_FILE_BYTES, decode
 
+_PAPERS = "results/papers/"
+
 # The Repository fields that need the files loaded.
 _HEAVY = ("tasks", "datasets", "papers", "catalogue", "task_ids", "dataset_ids", "problems", "declared")
 
@@ -184,30 +186,54 @@ def load_repository(
     return repo
 
 
-def scan_tree(root: Path) -> _Scan:
-    """The paths and blob ids of the working tree's files, nothing loaded yet (see `load_subset`)."""
+def scan_changed(root: Path, unchanged: dict[str, str], changed: set[str]) -> _Scan:
+    """The working tree's files, nothing loaded yet (see `load_subset`), when git has said which
+    files differ from a revision: the others have that revision's blob ids (`unchanged`), so
+    only the changed ones (and any file git does not track) are read."""
     _MADE.clear()
-    with paused_gc():
-        return _scan(root, None)
+    scan = _Scan()
+    scan.files = discover(root)
+    base = str(root)
+    for rel in scan.files:
+        blob = unchanged.get(rel)
+        if blob is not None and rel not in changed:
+            scan.blobs[rel] = blob
+            continue
+        data, _key = _read(f"{base}/{rel}")
+        if data is None:
+            data, problems = read_bytes(root / rel, rel)  # the exact problem, or it reads now
+            if data is None:
+                scan.blobs[rel] = None
+                scan.unreadable[rel] = problems
+                continue
+        scan.blobs[rel] = filecache.blob_id(data)
+        scan.data[rel] = data
+    return scan
 
 
-def _subset(scan: _Scan, papers: set[str]) -> _Scan:
+def _subset(scan: _Scan, papers: set[str], others: set[str] | None = None) -> _Scan:
+    """The scan of `papers` and of every other file that is not a paper file (or only `others`)."""
     sub = _Scan(fetch=scan.fetch)
-    sub.files = [rel for rel in scan.files if rel in papers or kind_of(rel) != "paper"]
+    if others is None:
+        sub.files = [
+            rel for rel in scan.files if rel in papers or not rel.startswith(_PAPERS) or kind_of(rel) != "paper"
+        ]
+    else:
+        sub.files = [rel for rel in scan.files if rel in papers or rel in others]
     sub.blobs = {rel: scan.blobs[rel] for rel in sub.files}
     sub.data = {rel: scan.data[rel] for rel in sub.files if rel in scan.data}
     sub.unreadable = {rel: scan.unreadable[rel] for rel in sub.files if rel in scan.unreadable}
     return sub
 
 
-def load_subset(root: Path, scan: _Scan, papers: set[str], *, on_disk: bool = True) -> Repository:
-    """A repository of the scanned files in which every task, dataset and the catalogue are
-    loaded but only the paper files in `papers` (a PR check's): `files` and `blobs` still list
-    every file. Its `digest` is None, so no answer is cached under it."""
+def load_subset(root: Path, scan: _Scan, papers: set[str], others: set[str] | None = None) -> Repository:
+    """A repository of the scanned files in which only the paper files in `papers` are loaded,
+    with every other file (or only those in `others`): a PR check's. `files` and `blobs` still
+    list every file; its `digest` is None, so no answer is cached under it."""
     repo = Repository(root=root)
     repo.files = list(scan.files)
     repo.blobs = dict(scan.blobs)
-    _materialize(repo, root, _subset(scan, papers), on_disk)
+    _materialize(repo, root, _subset(scan, papers, others), False)
     return repo
 
 
@@ -408,6 +434,7 @@ def load_revision(
     listing: list[tuple[str, str]],
     contents: Callable[[list[tuple[str, str]]], dict[str, bytes]],
     papers: set[str] | None = None,
+    others: set[str] | None = None,
 ) -> Repository:
     """The repository of a git revision known by (path, blob id) pairs; `contents` gives the bytes
     of blobs, asked once for all those the cache does not hold (and again, one by one, for any
@@ -416,7 +443,7 @@ def load_revision(
     scan = _Scan(fetch=lambda rel, blob: contents([(rel, blob)]).get(rel))
     scan.files = sorted({rel for rel, _blob in listing})
     scan.blobs = dict(listing)
-    loading = scan if papers is None else _subset(scan, papers)
+    loading = scan if papers is None else _subset(scan, papers, others)
     held = filecache.entries(root).entries if filecache.enabled() else {}
     missing = [(rel, loading.blobs[rel]) for rel in loading.files if (rel, loading.blobs[rel]) not in held]
     if missing:

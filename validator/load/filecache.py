@@ -168,6 +168,7 @@ class Entries:
     code: str = ""
     entries: dict[tuple[str, str], Cached] = field(default_factory=dict)
     dirty: bool = False
+    partial: bool = False  # a PR check's few entries (see `use_entries`): never written back
 
 
 _LOADED: dict[tuple[str, str], Any] = {}
@@ -192,7 +193,11 @@ def folder() -> Path:
 
 
 def _path(root: Path, part: str) -> Path:
-    name = hashlib.sha1(str(root.resolve()).encode(), usedforsecurity=False).hexdigest()[:20]
+    # Per root by default; `PWC_CACHE_NAME` names it instead, so that two checkouts of one
+    # repository at different paths share it (the workflows: main at `.`, a pull request at `pr/`).
+    # Entries and answers are keyed by content, so sharing never changes an answer.
+    given = "".join(c for c in os.environ.get("PWC_CACHE_NAME", "") if c.isalnum() or c in "-_")[:64]
+    name = given or hashlib.sha1(str(root.resolve()).encode(), usedforsecurity=False).hexdigest()[:20]
     return folder() / f"{name}.{part}.pickle"
 
 
@@ -247,6 +252,12 @@ def entries(root: Path) -> Entries:
     return _read(root, "entries", Entries)
 
 
+def use_entries(root: Path, entries: dict[tuple[str, str], Cached]) -> None:
+    """Make `entries` this process's cached files of `root` instead of reading the whole store
+    (a PR check that needs a few files, whose entries came with the board table)."""
+    _LOADED[(str(root.resolve()), "entries")] = Entries(code=code_digest(), entries=dict(entries), partial=True)
+
+
 def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     """What tells that a file has not changed since it was hashed: git's own test."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
@@ -259,7 +270,7 @@ def save(root: Path, parts: tuple[str, ...] = ("index", "entries")) -> None:
     resolved = str(root.resolve())
     for part in parts:
         value = _LOADED.get((resolved, part))
-        if value is None or not value.dirty:
+        if value is None or not value.dirty or getattr(value, "partial", False):
             continue
         if part == "entries" and _USED:
             value.entries = {k: v for k, v in value.entries.items() if k in _USED}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def _git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
     return proc.stdout
 
 
+@functools.lru_cache(maxsize=8)
 def _prefix(root: Path) -> str:
     """The root's path inside its git work tree ('' at the top)."""
     return _git(root, "rev-parse", "--show-prefix").decode().strip()
@@ -91,15 +93,17 @@ def load_base(root: Path, ref: str) -> Repository:
     return load_revision(root, _listing(root, ref), lambda wanted: _contents(root, wanted))
 
 
-def load_base_subset(root: Path, ref: str, files: set[str], stems: set[str]) -> Repository:
-    """The repository at `ref` with every task, dataset and the catalogue loaded, but only the
-    paper files in `files` or with an id in `stems` (a PR check's base, see validator/scope.py)."""
-    from validator.load.bulk import load_revision
-    from validator.load.repository import file_id, kind_of
+def listing_at(root: Path, ref: str) -> dict[str, str]:
+    """Root-relative path -> blob id of the YAML files under results/ at `ref` (within the size bound)."""
+    return dict(_listing(root, ref))
 
-    listing = _listing(root, ref)
-    papers = {rel for rel, _blob in listing if kind_of(rel) == "paper" and (rel in files or file_id(rel) in stems)}
-    return load_revision(root, listing, lambda wanted: _contents(root, wanted), papers)
+
+def load_base_subset(root: Path, listing: dict[str, str], papers: set[str], others: set[str] | None) -> Repository:
+    """The repository at a revision (known by `listing_at`) with only these paper files loaded,
+    and every other file or only `others` (a PR check's base, see validator/scope.py)."""
+    from validator.load.bulk import load_revision
+
+    return load_revision(root, list(listing.items()), lambda wanted: _contents(root, wanted), papers, others)
 
 
 def head_sha(root: Path) -> str:
