@@ -145,13 +145,18 @@ def _date_key(value: Any) -> str:
 
 def _value_text(metrics_text: Any, metrics: Any, name: str) -> str:
     """A metric's value as written in the data, falling back to the number's shortest form."""
-    text = _fields(metrics_text).get(name)
+    return _cell_text(_fields(metrics_text), _fields(metrics), name)
+
+
+def _cell_text(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
+    """`_value_text` of a row whose `metrics_text` and `metrics` are already dicts (hot loops)."""
+    text = texts.get(name)
     if text is not None:
         return str(text)
-    values = _fields(metrics)
-    if name in values:
-        return format_number(values[name])
-    return ""
+    return format_number(values[name]) if name in values else ""
+
+
+_NO_MARKUP = Markup("")
 
 
 class _Writer:
@@ -304,14 +309,14 @@ class _Site:
             source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
             template = self.templates[(name, root)] = self.env.from_string(source.replace("{{ root }}", root))
         before_title, before_body, after_body = self._shell(root, section, scripts)
-        parts = [before_title, str(escape(title)), before_body]
+        parts = [before_title, esc(title), before_body]
         if crumbs:
             parts.append('<nav class="crumbs" aria-label="Breadcrumb"><ol>')
             for label, href in crumbs:
                 if href:
-                    parts.append(f'<li><a href="{escape(href)}">{escape(label)}</a></li>')
+                    parts.append(f'<li><a href="{esc(href)}">{esc(label)}</a></li>')
                 else:
-                    parts.append(f'<li><span aria-current="page">{escape(label)}</span></li>')
+                    parts.append(f'<li><span aria-current="page">{esc(label)}</span></li>')
             parts.append("</ol></nav>\n")
         parts.append(template.render(root=root, **context))
         parts.append(after_body)
@@ -352,6 +357,8 @@ class _Site:
 
     def code_links(self, code: list[Any]) -> Markup:
         """Up to two code links, the official one first and marked."""
+        if not code:
+            return _NO_MARKUP
         links = [(str(_get(c, "url", "")), bool(_get(c, "official", False))) for c in code]
         key = tuple(links)
         cached = self.code_cells.get(key)
@@ -617,7 +624,7 @@ class _Site:
         This is the site's hottest loop (every result of every leaderboard), so the rows are
         f-strings rather than a template loop; every contributor value goes through `esc`."""
         root = "../../../"
-        cell_starts = [f'<td class="num" data-label="{esc(name)}">' for name in names]
+        columns = [(f'<td class="num" data-label="{esc(name)}">', name) for name in names]
         lines = []
         has_extra = False
         for row in rows:
@@ -632,8 +639,7 @@ class _Site:
                 paper_cell = esc(_or(paper.get("title"), ""))
             texts, values = _fields(row.get("metrics_text")), _fields(row.get("metrics"))
             cells = "".join(
-                f"{start}{esc(_value_text(texts, values, name))}</td>"
-                for start, name in zip(cell_starts, names, strict=True)
+                [f"{start}{esc(_cell_text(texts, values, name))}</td>" for start, name in columns]
             )
             rank = row.get("rank")
             extra = bool(row.get("uses_additional_data"))
@@ -723,7 +729,7 @@ class _Site:
             if names:
                 first = (
                     f'<td class="metric">{esc(names[0])}</td>'
-                    f'<td class="num value">{esc(_value_text(texts, values, names[0]))}</td>'
+                    f'<td class="num value">{esc(_cell_text(texts, values, names[0]))}</td>'
                 )
             else:
                 first = '<td class="metric"></td><td class="value"></td>'
@@ -740,7 +746,7 @@ class _Site:
             for name in names[1:]:
                 lines.append(
                     f'<tr{EXTRA_ROW if extra else ""}><td class="metric">{esc(name)}</td>'
-                    f'<td class="num value">{esc(_value_text(texts, values, name))}</td></tr>'
+                    f'<td class="num value">{esc(_cell_text(texts, values, name))}</td></tr>'
                 )
         return Markup("\n".join(lines)), Markup("\n".join(tags))
 
