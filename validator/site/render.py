@@ -442,13 +442,17 @@ class _Site:
             key = (lb["task"]["id"], lb["dataset"]["id"])
             summary = self.summaries[key]
             metric = summary["metric"]
+            history = _as_list(lb.get("sota_history"))
+            # Each record's value as its row writes it: only the rows that are records are looked
+            # at (the last row of a key wins, as it always has).
+            records = {(_get(item, "model"), _get(item, "paper_id"), _get(item, "date")) for item in history}
             texts = {}
-            for row in _as_list(lb.get("rows")):
-                paper_id = _get(_get(row, "paper", {}), "id")
-                texts[(_get(row, "model"), paper_id, _get(row, "evaluated_on"))] = _value_text(
-                    _get(row, "metrics_text"), _get(row, "metrics"), metric
-                )
-            for item in _as_list(lb.get("sota_history")):
+            for row in _as_list(lb.get("rows")) if records else ():
+                row = _fields(row)
+                row_key = (row.get("model"), _fields(row.get("paper")).get("id"), row.get("evaluated_on"))
+                if row_key in records:
+                    texts[row_key] = _value_text(row.get("metrics_text"), row.get("metrics"), metric)
+            for item in history:
                 paper_id = _get(item, "paper_id")
                 text = texts.get((_get(item, "model"), paper_id, _get(item, "date")))
                 changes.append(
