@@ -171,3 +171,36 @@ def test_a_build_killed_midway_leaves_the_previous_output_intact(repo: Path, tmp
         os.readlink(out),
     ]
     assert b"Gen 1499" in (out / "api/v1/leaderboards/question-answering/squad2.0.json").read_bytes()
+
+
+def test_the_forked_build_writes_the_same_tree(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At scale the checks and the api files run in forked processes (`PWC_JOBS=2` forces it on
+    this small corpus): the same bytes, the same message."""
+    monkeypatch.setenv("PWC_JOBS", "1")
+    assert build(repo, tmp_path / "one" / "build") == 0
+    serial = capsys.readouterr().out
+    monkeypatch.setenv("PWC_JOBS", "2")
+    assert build(repo, tmp_path / "two" / "build") == 0
+    assert capsys.readouterr().out.replace("/two/", "/one/") == serial
+    assert tree(tmp_path / "two" / "build") == tree(tmp_path / "one" / "build")
+
+
+def test_the_forked_build_of_an_invalid_repository_publishes_nothing(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tree is written while the checks run; their errors throw it away before the swap."""
+    monkeypatch.setenv("PWC_JOBS", "2")
+    out = tmp_path / "build"
+    assert build(repo, out) == 0
+    before, target = tree(out), os.readlink(out)
+    paper = repo / "results/papers/2019/gamma-numbers-as-written.yaml"
+    paper.write_text(paper.read_text().replace("dataset: squad2.0", "dataset: squad-two"))
+    assert build(repo, out) == 1
+    assert "squad-two" in capsys.readouterr().out
+    assert os.readlink(out) == target and tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".build.")) == [".build.lock", target]
+    fresh = tmp_path / "site" / "build"
+    assert build(repo, fresh) == 1
+    assert not (tmp_path / "site").exists()

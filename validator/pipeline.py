@@ -30,11 +30,10 @@ def check(repo: Repository) -> list[Problem]:
     The answer is cached under the repository's content digest (`repo.digest`, set by the
     loader): code that changes a loaded repository in memory must set it to None."""
     load_all()
+    found = cached_answer(repo)
+    if found is not None:
+        return found
     key = _answer_key(repo)
-    if key is not None:
-        found = filecache.index(repo.root).answers.get(key)
-        if found is not None:
-            return list(found)
     problems = list(repo.problems)
     problems.extend(_run_checks(repo, CHECKS))
     answer = sort_problems(problems)
@@ -44,6 +43,15 @@ def check(repo: Repository) -> list[Problem]:
         index.dirty = True
         filecache.save(repo.root)
     return answer
+
+
+def cached_answer(repo: Repository) -> list[Problem] | None:
+    """The answer of a previous run on exactly this repository (and base, code, date), if cached."""
+    key = _answer_key(repo)
+    if key is None:
+        return None
+    found = filecache.index(repo.root).answers.get(key)
+    return None if found is None else list(found)
 
 
 def _answer_key(repo: Repository) -> str | None:

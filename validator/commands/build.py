@@ -1,7 +1,11 @@
 """`pwc build`: validate, then publish the leaderboard JSON, the archive export and the site, atomically.
 
-Nothing is written unless the repository validates without errors. The output is deterministic:
+Nothing is published unless the repository validates without errors. The output is deterministic:
 the same input gives byte-identical files.
+
+At scale the work is shared by both cores: the checks run in a forked process while this one
+builds the data and writes the tree (an invalid repository's tree is then thrown away before it
+is swapped in), and the api files are written by another forked process while the site renders.
 
 How the swap works: OUT (default `build`) is a symbolic link to a versioned sibling folder,
 `.<name>.v-XXXXXXXX`. A build writes a fresh sibling folder, then replaces the link with
@@ -15,14 +19,18 @@ link can take its place. Builds into one OUT are serialised by a lock file, `.<n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import gc
 import os
+import pickle
 import shutil
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from validator import pipeline
 from validator.export.api import ApiData, build_api
@@ -57,8 +65,8 @@ def _write(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def write_tree(api: ApiData, folder: Path) -> int:
-    """Write the api/v1 files (and the site, when the site renderer is installed) into `folder`."""
+def write_api(api: ApiData, folder: Path) -> int:
+    """Write the api/v1 files into `folder`; how many."""
     made: set[str] = set()
     count = 0
     for rel, data in api_files(api):
@@ -68,6 +76,10 @@ def write_tree(api: ApiData, folder: Path) -> int:
             made.add(parent)
         _write(os.path.join(folder, rel), data)
         count += 1
+    return count
+
+
+def _render_site(api: ApiData, folder: Path) -> None:
     try:
         from validator.site.render import render_site
     except ModuleNotFoundError as exc:
@@ -75,7 +87,69 @@ def write_tree(api: ApiData, folder: Path) -> int:
             raise
     else:
         render_site(api, folder)
-    return count
+
+
+def write_tree(api: ApiData, folder: Path, *, parallel: bool = False) -> int:
+    """Write the api/v1 files (and the site, when the site renderer is installed) into `folder`;
+    how many api files. `parallel`: the api files are written by a forked process while this one
+    renders the site (it must run no other thread)."""
+    if not parallel:
+        count = write_api(api, folder)
+        _render_site(api, folder)
+        return count
+    writer = Forked(lambda: write_api(api, folder))
+    try:
+        _render_site(api, folder)
+    finally:
+        writer.wait()  # also when rendering failed: no process is left behind
+    return writer.result()
+
+
+class Forked:
+    """`fn()` run in a forked process; `result()` gives what it returned (pickled back through a
+    pipe) or raises if it failed, with its traceback in the message. Only a process that runs
+    no other thread may fork."""
+
+    def __init__(self, fn: Callable[[], object]) -> None:
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: run, send (ok, value) back, never return
+            os.close(read_end)
+            code = 1
+            try:
+                try:
+                    payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
+                    code = 0
+                except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
+                    payload = pickle.dumps((False, traceback.format_exc()[-4000:]))
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(write_end, view) :]
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self._read_end = read_end
+        self._outcome: tuple[bool, Any] | None = None
+
+    def wait(self) -> None:
+        """Read the answer and reap the process (once)."""
+        if self._outcome is not None:
+            return
+        with os.fdopen(self._read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            self._outcome = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - it died before it could answer
+            self._outcome = (False, f"process {self.pid} ended with status {status}")
+
+    def result(self) -> Any:
+        self.wait()
+        assert self._outcome is not None
+        ok, value = self._outcome
+        if not ok:
+            raise RuntimeError(f"a forked part of the build failed:\n{value}")
+        return value
 
 
 def _ours(name: str, entry: str) -> bool:
@@ -94,6 +168,7 @@ def publish(out: Path, fill: Callable[[Path], object]) -> None:
     """Fill a fresh folder beside `out` and swap it in atomically (see the module docstring)."""
     out = Path(os.path.abspath(out))  # not resolve(): `out` itself is the link to replace
     parent, name = out.parent, out.name
+    created = not parent.exists()  # removed again if nothing gets published
     parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and not out.is_symlink() and not out.is_dir():
         raise NotADirectoryError(f"{out} exists and is not a folder")
@@ -122,6 +197,10 @@ def publish(out: Path, fill: Callable[[Path], object]) -> None:
             os.replace(link, out)
         except BaseException:
             _remove(tmp)
+            if created and current is None:
+                (parent / f".{name}.lock").unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    parent.rmdir()
             raise
         if previous is not None and _ours(name, previous.name) and previous.parent == parent:
             _remove(previous)
@@ -143,7 +222,21 @@ def unsafe_output(out: Path, root: Path) -> str | None:
     return None
 
 
+class _Invalid(Exception):
+    """The repository has errors: the tree being written is thrown away."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("the repository has errors")
+        self.report = report
+
+
+# From this many results on, the checks and the api files get a forked process each.
+PARALLEL_FROM = 5_000
+
+
 def run(args: argparse.Namespace) -> int:
+    from validator.load.bulk import jobs
+
     root = Path(args.root).resolve()
     if not (root / "results").is_dir():
         return fail(f"no results/ folder under {root}")
@@ -151,29 +244,67 @@ def run(args: argparse.Namespace) -> int:
     if unsafe:
         return fail(unsafe)
     repo = pipeline.load(root)
-    problems = pipeline.check(repo)
-    report = Report(problems, len(repo.files), repo.result_count())
-    if report.errors:
-        render_text(report, sys.stdout, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        print("pwc build: the repository has errors; nothing was written", file=sys.stderr)
-        return 1
+    problems = pipeline.cached_answer(repo)
+    parallel = jobs(repo.result_count(), PARALLEL_FROM) >= 2 and _single_threaded()
+    checking: Forked | None = None
+    if problems is None and parallel:
+        repo.papers  # noqa: B018 - loaded here once, not in each process
+        # The checks only decide whether the tree is published: they run beside the build.
+        checking = Forked(lambda: pipeline.check(repo))
+    elif problems is None:
+        problems = pipeline.check(repo)
+
+    def report() -> Report:
+        nonlocal problems
+        if problems is None and checking is not None:
+            try:
+                problems = checking.result()
+            except RuntimeError:  # a check failed there: run them here, where it surfaces as usual
+                problems = pipeline.check(repo)
+        return Report(problems or [], len(repo.files), repo.result_count())
+
+    if checking is None and report().errors:
+        return _invalid(report())
     # The loaded repository is hundreds of thousands of long-lived objects: without this, the
     # collector rescans them again and again while the build allocates its dicts (about 2x slower).
     gc.freeze()
     gc.disable()
     counts: dict[str, int] = {}
+
+    def fill(folder: Path) -> None:
+        counts["files"] = write_tree(api, folder, parallel=parallel)
+        if report().errors:
+            raise _Invalid(report())
+
     try:
         api = build_api(repo)
-        publish(Path(args.out), lambda folder: counts.setdefault("files", write_tree(api, folder)))
+        publish(Path(args.out), fill)
+    except _Invalid as invalid:
+        return _invalid(invalid.report)
     except OSError as exc:
         return fail(f"cannot write {args.out}: {exc}")
     finally:
+        if checking is not None:
+            checking.wait()  # never leave the forked checks behind
         gc.enable()
         gc.unfreeze()
     n = api.index["counts"]
-    warnings = f"; {report.warnings} warnings (see `pwc validate`)" if report.warnings else ""
+    found = report()
+    warnings = f"; {found.warnings} warnings (see `pwc validate`)" if found.warnings else ""
     print(
         f"pwc build: {n['leaderboards']} leaderboards, {n['papers']} papers, {n['results']} results "
         f"-> {args.out}/api/v1 ({counts.get('files', 0)} files){warnings}"
     )
     return 0
+
+
+def _single_threaded() -> bool:
+    import threading
+
+    return threading.active_count() == 1
+
+
+def _invalid(report: Report) -> int:
+    render_text(report, sys.stdout, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    print("pwc build: the repository has errors; nothing was written", file=sys.stderr)
+    return 1
