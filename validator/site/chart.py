@@ -13,6 +13,7 @@ import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
@@ -94,20 +95,21 @@ def chart_points(leaderboard: Mapping[str, Any]) -> list[Point]:
         if not isinstance(row, Mapping) or row.get("rank") is None:
             continue
         value = metric_number((row.get("metrics") or {}).get(primary))
-        day = parse_day(row.get("evaluated_on"))
+        evaluated_on = row.get("evaluated_on")
+        day = parse_day(evaluated_on)
         if value is None or day is None:
             continue
         text = (row.get("metrics_text") or {}).get(primary)
-        model = str(row.get("model") or "")
+        model = row.get("model")
         paper_id = (row.get("paper") or {}).get("id")
         points.append(
             Point(
                 day=day,
                 value=value,
-                model=model,
+                model=str(model or ""),
                 value_text=str(text) if text is not None else format_number(value),
-                date=str(row.get("evaluated_on")),
-                best=(row.get("model"), paper_id, row.get("evaluated_on")) in best_keys,
+                date=str(evaluated_on),
+                best=(model, paper_id, evaluated_on) in best_keys,
                 extra=bool(row.get("uses_additional_data")),
             )
         )
@@ -147,7 +149,7 @@ def _date_ticks(first: int, last: int) -> list[tuple[int, str]]:
     first_month = start.year * 12 + start.month - 1 + (start.day > 1)
     last_month = end.year * 12 + end.month - 1
     for step in (1, 3, 6, 12, 24, 60, 120, 240):
-        months = [m for m in range(first_month, last_month + 1) if m % step == 0]
+        months = range(first_month + (-first_month) % step, last_month + 1, step)  # multiples of step
         if len(months) <= 6:
             break
     ticks = []
@@ -166,6 +168,15 @@ def axis_label(metric: str, unit: str, direction: str) -> str:
     if len(metric) + len(suffix) > LABEL_MAX:
         metric = metric[: max(1, LABEL_MAX - len(suffix) - 1)].rstrip() + "…"
     return metric + suffix
+
+
+# A mark's classes and the note its title ends with, by (state of the art, extra training data).
+_MARKS = {
+    (False, False): ("pt", ""),
+    (True, False): ("pt best", " (state of the art)"),
+    (False, True): ("pt extra", " (extra training data)"),
+    (True, True): ("pt best extra", " (state of the art) (extra training data)"),
+}
 
 
 def _fmt(x: float) -> str:
@@ -259,16 +270,11 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
     # arithmetic as sx/sy, so the same digits) and text is escaped with `esc` (no Markup objects).
     out.append('<g class="points">')
     x_span, y_span = last_day - first_day, high - low
-    for point in sorted(points, key=lambda p: p.best):
-        best, extra = point.best, point.extra
-        classes = "pt" + (" best" if best else "") + (" extra" if extra else "")
-        note = (" (state of the art)" if best else "") + (" (extra training data)" if extra else "")
+    for point in sorted(points, key=attrgetter("best")):
+        classes, note = _MARKS[point.best, point.extra]
         cx = f"{LEFT + (point.day - first_day) / x_span * plot_w:.1f}".rstrip("0").rstrip(".")
         cy = f"{TOP + (high - point.value) / y_span * plot_h:.1f}".rstrip("0").rstrip(".")
-        out.append(
-            f'<circle class="{classes}" cx="{cx}" cy="{cy}" r="5">'
-            f"<title>{esc(point.model)}: {esc(point.value_text)} ({esc(point.date)}){note}</title>"
-            "</circle>"
-        )
+        title = esc(f"{point.model}: {point.value_text} ({point.date})")  # one escape: the glue is plain
+        out.append(f'<circle class="{classes}" cx="{cx}" cy="{cy}" r="5"><title>{title}{note}</title></circle>')
     out.append("</g></svg>")
     return Markup("".join(out))
