@@ -59,10 +59,6 @@ def _first(board: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _first_item(pair: tuple[int, Any]) -> int:
-    return pair[0]
-
-
 def _papers_by_id(repo: Repository) -> dict[str, Entry[PaperFile]]:
     """Paper files by id; of two files with one id (a problem the checks report) the first by path wins."""
     by_id: dict[str, Entry[PaperFile]] = {}
@@ -245,7 +241,7 @@ def build_api(repo: Repository) -> ApiData:
         paper = entry.model.paper
         # In the file's order; a result on no leaderboard (unknown task or dataset) is left out.
         found = placed.get(entry.file, [])
-        found.sort(key=_first_item)
+        found.sort()  # by result index: one result has one index, so no two dicts are compared
         results = [result for _index, result in found]
         pages[paper_id] = {
             "schema_version": SCHEMA_VERSION,

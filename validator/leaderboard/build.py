@@ -112,6 +112,7 @@ def _result_metrics(
     under the declared names. `untagged`: the file has no YAML tag (see `_untagged`)."""
     lookup = declared.lookup
     primary = declared.primary
+    raw = doc.raw
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
     primary_value: float | int | None = None
@@ -123,7 +124,14 @@ def _result_metrics(
             continue
         name = metric.name
         path = ("results", index, "metrics", written)
-        if isinstance(value, Uncertain):
+        if type(value) is float:
+            text = raw.get(path)
+            if text is not None and "." in text:  # the usual case, `_written` without a call
+                number = value
+            else:
+                number, text = _written(doc, path, value, untagged)
+            values[name] = number
+        elif isinstance(value, Uncertain):
             number, text = _written(doc, (*path, "value"), value.value, untagged)
             error, error_text = _written(doc, (*path, "error"), value.error, untagged)
             values[name] = {"value": number, "error": error}
