@@ -142,12 +142,18 @@ def test_the_scoped_check_gives_the_full_answer(
     assert len(loaded) < len(_papers(work)) / 4  # it did not load everything
     filecache.forget()
     answer = _validate(capsys, work, "--changed-since", "HEAD")
+    filecache.forget()  # and the PR bot's artifact, with the leaderboards the change moves
+    assert _validate(capsys, work, "--changed-since", "HEAD", "--report-dir", str(tmp_path / "bot")) == answer
 
     monkeypatch.setenv("PWC_CACHE", "0")
     monkeypatch.setenv("PWC_FAST", "0")
     filecache.forget()
     reference = _validate(capsys, work, "--changed-since", "HEAD")
     assert answer == reference
+    _validate(capsys, work, "--changed-since", "HEAD", "--report-dir", str(tmp_path / "bot-reference"))
+    artifact = {p.name: p.read_bytes() for p in (tmp_path / "bot").iterdir()}
+    assert artifact == {p.name: p.read_bytes() for p in (tmp_path / "bot-reference").iterdir()}
+    assert b'"change"' in b"".join(artifact.values())  # leaderboard changes are part of it
     assert [p.as_dict() for p in scoped.problems] == reference["problems"]
     if name == "values rescaled":  # judged against leaderboards the scoped path did not load
         codes = {p["code"] for p in reference["problems"]}

@@ -205,6 +205,34 @@ class Scoped:
     repo: Repository  # the partial repository that was checked (its base attached)
     reported: set[str]  # the files whose problems are the answer
     problems: list[Problem]
+    # What `leaderboard_repositories` needs: the working tree's scan, the base's blob ids and
+    # each paper file's leaderboards, in the working tree and (for the changed files) at the base.
+    scan: Any = None
+    base_blobs: dict[str, str] | None = None
+    boards: dict[str, tuple[Board, ...]] | None = None
+    base_boards: dict[str, tuple[Board, ...]] | None = None
+
+    def leaderboard_repositories(self, pairs: set[Board]) -> tuple[Repository, Repository]:
+        """The base and the working tree with every paper file that has a result on one of these
+        leaderboards loaded, and every other file: what building those leaderboards reads (the
+        PR bot's report shows how the change moves them)."""
+        from validator.load.bulk import load_subset
+        from validator.load.git import load_base_subset
+
+        assert self.boards is not None and self.base_boards is not None and self.base_blobs is not None
+        filecache.drop_entries(self.repo.root)  # the whole cache, not the PR check's few entries
+        head = {f for f, boards in self.boards.items() if pairs.intersection(boards)}
+        base = set()
+        for f in self.base_blobs:
+            boards = self.base_boards.get(f)
+            if boards is None and f in self.boards and self.scan.blobs.get(f) == self.base_blobs[f]:
+                boards = self.boards[f]  # unchanged: the working tree's leaderboards
+            if boards is not None and pairs.intersection(boards):
+                base.add(f)
+        return (
+            load_base_subset(self.repo.root, self.base_blobs, base, None),
+            load_subset(self.repo.root, self.scan, head, None),
+        )
 
 
 def check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
@@ -295,7 +323,9 @@ def check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
         context[board] = rows
     repo.context = context
     problems = pipeline.check(repo)
-    return Scoped(repo, reported, pipeline.select(problems, reported))
+    base_boards = {p.file: tuple(dict.fromkeys((r.task, r.dataset) for r in p.model.results)) for p in base_only.papers}
+    boards = {f: b for f, (_idents, b) in known.items()}
+    return Scoped(repo, reported, pipeline.select(problems, reported), scan, base_blobs, boards, base_boards)
 
 
 def reported_results(repo: Repository, files: Iterable[str]) -> int:

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     if not (root / "results").is_dir():
         return fail(f"no results/ folder under {root}")
-    if args.changed_since and not (args.paths or args.online or args.report_dir):
+    if args.changed_since and not (args.paths or args.online):
         # A PR check: only what the change can affect is loaded, when the cache allows it.
         from validator import scope
 
@@ -47,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
         if scoped is not None:
             files = len(scoped.reported & set(scoped.repo.files))
             report = Report(scoped.problems, files, scope.reported_results(scoped.repo, scoped.reported))
-            return _render(args, report)
+            code = _render(args, report)
+            if args.report_dir:
+                pairs = touched_leaderboards(scoped.repo, scoped.reported)
+                boards = scoped.leaderboard_repositories(pairs) if pairs is not None else None
+                return _write_report_dir(args, root, scoped.repo, report, scoped.reported, boards) or code
+            return code
     repo = pipeline.load(root)
     selected: set[str] | None = None
     if args.paths:
@@ -104,7 +109,11 @@ def _render(args: argparse.Namespace, report: Report) -> int:
     return 0 if report.errors == 0 else 1
 
 
-def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report, selected: set[str] | None) -> int:
+def _write_report_dir(
+    args: argparse.Namespace, root: Path, repo, report: Report, selected: set[str] | None, boards=None
+) -> int:
+    """Write the bot's artifact. `boards`: (base, head) repositories to build the touched
+    leaderboards from, when `repo` and its base do not hold all their files (a scoped PR check)."""
     from validator.bot.report_dir import ReportDirError, write_report_dir
 
     sha = args.head_sha
@@ -119,7 +128,8 @@ def _write_report_dir(args: argparse.Namespace, root: Path, repo, report: Report
         from validator.leaderboard.diff import diff_leaderboards
 
         pairs = touched_leaderboards(repo, selected)
-        changes = diff_leaderboards(leaderboard_dicts(repo.base, pairs), leaderboard_dicts(repo, pairs))
+        base, head = boards if boards is not None else (repo.base, repo)
+        changes = diff_leaderboards(leaderboard_dicts(base, pairs), leaderboard_dicts(head, pairs))
     run_url = None
     if os.environ.get("GITHUB_RUN_ID") and os.environ.get("GITHUB_REPOSITORY"):
         server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")

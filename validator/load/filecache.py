@@ -258,6 +258,13 @@ def use_entries(root: Path, entries: dict[tuple[str, str], Cached]) -> None:
     _LOADED[(str(root.resolve()), "entries")] = Entries(code=code_digest(), entries=dict(entries), partial=True)
 
 
+def drop_entries(root: Path) -> None:
+    """Forget the entries `use_entries` gave: the next use reads the whole store."""
+    found = _LOADED.get((str(root.resolve()), "entries"))
+    if found is not None and found.partial:
+        del _LOADED[(str(root.resolve()), "entries")]
+
+
 def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     """What tells that a file has not changed since it was hashed: git's own test."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
