@@ -13,7 +13,12 @@ measures, each as a real subprocess, the median of `BENCH_REPEAT` runs (default 
   then `pwc validate --changed-since HEAD`, with the cache the previous runs left (as a CI
   job restores it): the changed files are loaded, the others come from the cache, and every
   check runs over the whole repository;
-* `pwc build` cold: an empty cache and a fresh output folder.
+* `pwc build` cold: an empty cache and a fresh output folder (the trees of earlier runs are
+  deleted at the end, not between runs: deleting tens of thousands of files slows this disk's
+  file creation for seconds afterwards).
+
+Before each cold measurement the harness waits for the disk to finish earlier writes (`sync`),
+so that a run pays for its own writes only.
 
 Each is printed with its ratio to the floor, its goal and its peak memory (the child's maximum
 resident set size from `wait4`). Exit status 1 when a goal is missed.
@@ -106,6 +111,13 @@ def base_env(cache: Path) -> dict[str, str]:
     return env
 
 
+def quiet_disk() -> None:
+    """Let the disk finish what earlier runs wrote before a measured run starts (each run then
+    pays for its own writes, not for the write-back of the previous one's)."""
+    os.sync()
+    time.sleep(1.0)
+
+
 def fresh(path: Path) -> Path:
     if path.exists():
         shutil.rmtree(path)
@@ -141,9 +153,9 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
     git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-qm", "base")
     cache = work / f"cache-{papers}"
     out_parent = work / f"out-{papers}"  # `pwc build` keeps versioned siblings of its output
-    out_dir = out_parent / "build"
 
     floor = Measure("floor (libyaml parse)")
+    quiet_disk()
     for _ in range(repeat):
         elapsed, peak, status, out = run_child([PYTHON, "-c", FLOOR_SCRIPT, str(root)], dict(os.environ))
         floor.seconds.append(float(out.decode().strip().splitlines()[-1]) if status == 0 else float("nan"))
@@ -156,6 +168,7 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
     for _ in range(repeat):
         fresh(cache)
         shutil.rmtree(root / ".cache", ignore_errors=True)
+        quiet_disk()
         elapsed, peak, status, _out = run_child(validate, base_env(cache))
         cold.seconds.append(elapsed)
         cold.peak_mb = max(cold.peak_mb, peak)
@@ -188,10 +201,15 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
     git(root, "checkout", "-q", "--", "results")
 
     build = Measure("build cold")
-    for _ in range(repeat):
+    for run in range(repeat):
         fresh(cache)
         shutil.rmtree(root / ".cache", ignore_errors=True)
-        fresh(out_parent)  # cold: no previous tree to swap out and delete
+        # Cold: a fresh output folder, as on a new CI runner. The trees of earlier runs are not
+        # deleted here but at the very end: on this disk (ext4 with online discard) deleting
+        # tens of thousands of files slows the creation of files for seconds afterwards, which
+        # would be charged to the next build.
+        out_dir = fresh(out_parent / f"run-{run}") / "build"
+        quiet_disk()
         elapsed, peak, status, out = run_child(
             [*PWC, "build", "--root", str(root), "--out", str(out_dir)], base_env(cache)
         )
