@@ -16,7 +16,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from validator.site.escaping import esc
 
@@ -232,7 +232,7 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
     label = axis_label(primary, unit, direction)
     out.append(
         f'<text class="axis-label" transform="translate(18 {TOP + plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle">{escape(label)}</text>'
+        f'text-anchor="middle">{esc(label)}</text>'
     )
     out.append("</g>")
     # Date axis.

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Template
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from validator.site.chart import format_number, sota_chart
 from validator.site.escaping import esc
@@ -338,21 +338,21 @@ class _Site:
         return shell
 
     # -- fragments repeated across many pages, built once. Ids are slugs (checked) and roots are
-    # ours; every other string goes through escape(), exactly as autoescaping would. --
+    # ours; every other string goes through esc(), exactly as autoescaping would. --
 
     def paper_link(self, root: str, paper_id: str) -> Markup:
         key = ("paper", root, paper_id)
         link = self.links.get(key)
         if link is None:
             title = _get(self.papers.get(paper_id, {}), "title", paper_id)
-            link = self.links[key] = Markup(f'<a href="{root}papers/{paper_id}/">{escape(title)}</a>')
+            link = self.links[key] = Markup(f'<a href="{root}papers/{paper_id}/">{esc(title)}</a>')
         return link
 
     def named_link(self, kind: str, root: str, ident: str, name: str) -> Markup:
         key = (kind, root, ident)
         link = self.links.get(key)
         if link is None:
-            link = self.links[key] = Markup(f'<a href="{root}{kind}/{ident}/">{escape(name)}</a>')
+            link = self.links[key] = Markup(f'<a href="{root}{kind}/{ident}/">{esc(name)}</a>')
         return link
 
     def code_links(self, code: list[Any]) -> Markup:
@@ -364,12 +364,12 @@ class _Site:
         cached = self.code_cells.get(key)
         if cached is None:
             usable = sorted(((u, o) for u, o in links if https(u)), key=lambda link: not link[1])
-            cached = self.code_cells[key] = Markup("<br>").join(
-                Markup(f'<a href="{escape(url)}" rel="noopener">')
-                + Markup("/<wbr>").join(escape(code_label(url)).split("/"))
-                + Markup("</a>")
-                + (Markup(' <span class="tag official">official</span>') if official else "")
-                for url, official in usable[:2]
+            cached = self.code_cells[key] = Markup(
+                "<br>".join(
+                    f'<a href="{esc(url)}" rel="noopener">{"/<wbr>".join(esc(code_label(url)).split("/"))}</a>'
+                    + (' <span class="tag official">official</span>' if official else "")
+                    for url, official in usable[:2]
+                )
             )
         return cached
 
