@@ -99,16 +99,18 @@ def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[s
     related: dict[str, list[dict[str, Any]]] = {}
     for n, where in enumerate(positions):
         keys: list[int] = []
+        met: set[int] = set()
         for numbered, i in where:
             low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
             near = numbered[low : i + RELATED_WINDOW + 1]
             keys += [step + o for step, o in zip(steps[(i - low, len(near))], near, strict=True)]
+            met.update(near)
         boards_in = len(where)
-        if boards_in > 1:
-            others = [key % count for key in keys]
-            if len(set(others)) < len(others) - boards_in + 1:  # a paper met on several leaderboards
-                keys = _shared_first(keys, others, n, count, span)
-                boards_in = 0
+        # Every place holds a different paper, but the paper itself is once on each leaderboard,
+        # unless some paper is met on several leaderboards.
+        if len(met) < len(keys) - boards_in + 1:
+            keys = _shared_first(keys, n, count, span)
+            boards_in = 0
         keys.sort()
         if boards_in:
             del keys[-boards_in:]  # the paper itself, once per leaderboard, sorts last
@@ -117,11 +119,12 @@ def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[s
     return related
 
 
-def _shared_first(keys: list[int], others: list[int], itself: int, count: int, span: int) -> list[int]:
+def _shared_first(keys: list[int], itself: int, count: int, span: int) -> list[int]:
     """One key per paper but `itself`: its closest distance, less span for each leaderboard shared
     beyond the first."""
     score: dict[int, int] = {}
-    for key, o in zip(keys, others, strict=True):
+    for key in keys:
+        o = key % count
         found = score.get(o)
         if found is None:
             if o != itself:
