@@ -233,6 +233,7 @@ class _Site:
         self.templates: dict[tuple[str, str], Template] = {}
         self.links: dict[tuple[str, str, str], Markup] = {}
         self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
+        self.result_boards: dict[tuple[str, str], tuple[Markup, Markup, str | None, str]] = {}
         self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
         self.out_dir = out_dir
         self.writer: _Writer  # one per process that renders (see _run_jobs)
@@ -714,13 +715,23 @@ class _Site:
             result = _fields(result)
             task, dataset = _fields(result.get("task")), _fields(result.get("dataset"))
             task_id, dataset_id = task.get("id"), dataset.get("id")
-            if not (is_slug(task_id) and is_slug(dataset_id)):
+            if type(task_id) is not str or type(dataset_id) is not str:
                 continue
-            task_name = _or(task.get("name"), task_id)
+            board = self.result_boards.get((task_id, dataset_id))
+            if board is None:  # what every result on this leaderboard shares, built once
+                if not (is_slug(task_id) and is_slug(dataset_id)):
+                    continue
+                board = self.result_boards[(task_id, dataset_id)] = (
+                    self.named_link("tasks", "../../", task_id, _or(task.get("name"), task_id)),
+                    self.named_link("datasets", "../../", dataset_id, _or(dataset.get("name"), dataset_id)),
+                    self.primary.get((task_id, dataset_id)),
+                    f'<a href="../../leaderboards/{task_id}/{dataset_id}/">',
+                )
+            task_link, dataset_link, primary, board_link = board
             if task_id not in seen_tasks:
                 seen_tasks.add(task_id)
+                task_name = _or(task.get("name"), task_id)
                 tags.append(f'<li><a class="tag-link" href="../../tasks/{task_id}/">{esc(task_name)}</a></li>')
-            primary = self.primary.get((task_id, dataset_id))
             values, texts = _fields(result.get("metrics")), _fields(result.get("metrics_text"))
             names = list(texts or values)
             if primary in names:  # the metric that ranks the leaderboard first
@@ -739,13 +750,10 @@ class _Site:
                 first = '<td class="metric"></td><td class="value"></td>'
             lines.append(
                 f'<tr class="result-start{" extra" if extra else ""}">'
-                f'<td rowspan="{span}" data-label="Task">{self.named_link("tasks", "../../", task_id, task_name)}</td>'
-                f'<td rowspan="{span}" data-label="Dataset">'
-                f'{self.named_link("datasets", "../../", dataset_id, _or(dataset.get("name"), dataset_id))}'
-                f'{" " + EXTRA_TAG if extra else ""}</td>'
+                f'<td rowspan="{span}" data-label="Task">{task_link}</td>'
+                f'<td rowspan="{span}" data-label="Dataset">{dataset_link}{" " + EXTRA_TAG if extra else ""}</td>'
                 f'<th scope="row" rowspan="{span}" class="model">{esc(_or(result.get("model"), ""))}</th>{first}'
-                f'<td rowspan="{span}" class="num rank" data-label="Rank">'
-                f'<a href="../../leaderboards/{task_id}/{dataset_id}/">{esc(rank_text)}</a></td></tr>'
+                f'<td rowspan="{span}" class="num rank" data-label="Rank">{board_link}{esc(rank_text)}</a></td></tr>'
             )
             for name in names[1:]:
                 lines.append(
