@@ -233,6 +233,7 @@ class _Site:
         self.templates: dict[tuple[str, str], Template] = {}
         self.links: dict[tuple[str, str, str], Markup] = {}
         self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
+        self.related_items: dict[tuple[str, str] | None, str] = {}
         self.result_boards: dict[tuple[str, str], tuple[Markup, Markup, str | None, str]] = {}
         self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
         self.out_dir = out_dir
@@ -765,14 +766,22 @@ class _Site:
     def _related(self, related: list[Any]) -> Markup:
         """The `<li>`s of the related papers that have a page, each with its date."""
         items = []
+        cache = self.related_items
         for entry in related:
             entry = _fields(entry)
-            related_id = entry.get("id")
-            if type(related_id) is str and related_id in self.paged:
-                items.append(
+            related_id, published = entry.get("id"), entry.get("published")
+            if type(related_id) is not str or related_id not in self.paged:
+                continue
+            key = (related_id, published) if type(published) is str else None
+            item = cache.get(key)
+            if item is None:  # a paper is related to many others: its item is built once
+                item = (
                     f'<li>{self.paper_link("../../", related_id)} '
-                    f'<span class="muted nowrap">{esc(_or(entry.get("published"), ""))}</span></li>'
+                    f'<span class="muted nowrap">{esc(_or(published, ""))}</span></li>'
                 )
+                if key is not None:
+                    cache[key] = item
+            items.append(item)
         return Markup("\n".join(items))
 
     def paper_lists(self) -> None:
