@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from validator.model.inputs import date_sort_key
@@ -21,12 +21,12 @@ T = TypeVar("T")
 DIRECTIONS = ("higher", "lower")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Scored(Generic[T]):
     """One row as the ranking sees it: its primary value, date, model name and a payload.
 
-    Not frozen: a frozen dataclass sets each field through `object.__setattr__`, which made
-    creating the tens of thousands of rows of a build a visible cost."""
+    Not frozen, and with its own `__init__`: a build makes one per result (tens of thousands),
+    and a frozen dataclass sets each field through `object.__setattr__`."""
 
     value: float | None  # the primary metric's value; None when the row does not report it
     date: str  # evaluated_on as written (2019, 2019-09 or 2019-09-26)
@@ -35,10 +35,15 @@ class Scored(Generic[T]):
     # in one file): keeps the order stable from run to run, so the output is byte-identical.
     tiebreak: tuple[str | int, ...]
     item: T
-    date_key: str = field(init=False)  # the date as it sorts, computed once: sorts read it often
+    date_key: str  # the date as it sorts, computed once: sorts read it often
 
-    def __post_init__(self) -> None:
-        self.date_key = date_sort_key(self.date)
+    def __init__(self, value: float | None, date: str, model: str, tiebreak: tuple[str | int, ...], item: T) -> None:
+        self.value = value
+        self.date = date
+        self.model = model
+        self.tiebreak = tiebreak
+        self.item = item
+        self.date_key = date_sort_key(date)
 
 
 def rankable(value: float | None) -> bool:
@@ -57,8 +62,13 @@ def rank_rows(rows: Iterable[Scored[T]], direction: str | None) -> list[tuple[in
     can_rank = direction in DIRECTIONS
     ranked: list[Scored[T]] = []
     unranked: list[Scored[T]] = []
+    isfinite = math.isfinite
     for row in rows:
-        (ranked if can_rank and rankable(row.value) else unranked).append(row)
+        value = row.value
+        if can_rank and value is not None and isfinite(value):  # rankable(), without a call per row
+            ranked.append(row)
+        else:
+            unranked.append(row)
     sign = _sign(direction)
     ranked.sort(key=lambda r: (sign * r.value, r.date_key, r.model, r.tiebreak))  # type: ignore[operator]
     unranked.sort(key=lambda r: (r.date_key, r.model, r.tiebreak))
