@@ -357,9 +357,9 @@ class _Site:
             link = self.links[key] = Markup(f'<a href="{root}{kind}/{ident}/">{esc(name)}</a>')
         return link
 
-    def code_links(self, code: list[Any]) -> Markup:
-        """Up to two code links, the official one first and marked."""
-        if not code:
+    def code_links(self, code: Any) -> Markup:
+        """Up to two code links, the official one first and marked (none unless `code` is a list)."""
+        if not code or not isinstance(code, list | tuple):
             return _NO_MARKUP
         links = [(str(_get(c, "url", "")), bool(_get(c, "official", False))) for c in code]
         key = tuple(links)
@@ -655,7 +655,7 @@ class _Site:
                 f'<th scope="row" class="model">{esc(_or(row.get("model"), ""))}</th>{cells}'
                 f'<td class="extra-cell">{EXTRA_TAG if extra else ""}</td>'
                 f'<td class="paper" data-label="Paper">{paper_cell}</td>'
-                f'<td class="code" data-label="Code">{self.code_links(_as_list(row.get("code")))}</td>'
+                f'<td class="code" data-label="Code">{self.code_links(row.get("code"))}</td>'
                 f'<td class="nowrap" data-label="Date">{esc(_or(row.get("evaluated_on"), ""))}</td></tr>'
             )
         return Markup("\n".join(lines)), has_extra
