@@ -8,6 +8,7 @@ result into file bytes and `validator.commands.build` writes them. The site rend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import add
 from typing import Any
 
 from validator.export.archive import evaluation_tables
@@ -79,42 +80,49 @@ def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[s
     count = len(ids)
     span = (RELATED_WINDOW + 1) * count
     number = {pid: n for n, pid in enumerate(ids)}
-    positions: list[list[tuple[list[int], int]]] = [[] for _ in ids]
-    for order in orders:
-        numbered = [number[pid] for pid in order]
-        for i, n in enumerate(numbered):
-            positions[n].append((numbered, i))
     # distance * count for each place of a window (the paper itself: span, after every candidate).
     steps = {
         (at, size): [(abs(j - at) * count if j != at else span) for j in range(size)]
         for at in range(RELATED_WINDOW + 1)
         for size in range(at + 1, at + RELATED_WINDOW + 2)
     }
+    # For each paper, on each of its leaderboards: the window around it and the steps of its places.
+    windows: list[list[tuple[list[int], list[int]]]] = [[] for _ in ids]
+    for order in orders:
+        numbered = [number[pid] for pid in order]
+        for i, n in enumerate(numbered):
+            low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
+            near = numbered[low : i + RELATED_WINDOW + 1]
+            windows[n].append((steps[(i - low, len(near))], near))
     summaries: list[dict[str, Any] | None] = []
     for pid in ids:
         entry = papers.get(pid)
         paper = entry.model.paper if entry is not None else None
         summaries.append(None if paper is None else {"id": pid, "title": paper.title, "published": paper.published})
     complete = None not in summaries
+    number_of = count.__rmod__  # key -> key % count, the paper's number
     related: dict[str, list[dict[str, Any]]] = {}
-    for n, where in enumerate(positions):
-        keys: list[int] = []
-        met: set[int] = set()
-        for numbered, i in where:
-            low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
-            near = numbered[low : i + RELATED_WINDOW + 1]
-            keys += [step + o for step, o in zip(steps[(i - low, len(near))], near, strict=True)]
-            met.update(near)
+    # map() with C functions keeps the per-candidate work out of the interpreter.
+    for n, where in enumerate(windows):
         boards_in = len(where)
-        # Every place holds a different paper, but the paper itself is once on each leaderboard,
-        # unless some paper is met on several leaderboards.
-        if len(met) < len(keys) - boards_in + 1:
-            keys = _shared_first(keys, n, count, span)
-            boards_in = 0
+        if boards_in == 1:
+            step, near = where[0]
+            keys = list(map(add, step, near))
+        else:
+            keys = []
+            met: set[int] = set()
+            for step, near in where:
+                keys.extend(map(add, step, near))
+                met.update(near)
+            # Every place holds a different paper, but the paper itself is once on each
+            # leaderboard, unless some paper is met on several leaderboards.
+            if len(met) < len(keys) - boards_in + 1:
+                keys = _shared_first(keys, n, count, span)
+                boards_in = 0
         keys.sort()
         if boards_in:
             del keys[-boards_in:]  # the paper itself, once per leaderboard, sorts last
-        chosen = [summaries[key % count] for key in keys[:RELATED_MAX]]
+        chosen = list(map(summaries.__getitem__, map(number_of, keys[:RELATED_MAX])))
         related[ids[n]] = chosen if complete else [s for s in chosen if s is not None]
     return related
 
@@ -122,16 +130,14 @@ def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[s
 def _shared_first(keys: list[int], itself: int, count: int, span: int) -> list[int]:
     """One key per paper but `itself`: its closest distance, less span for each leaderboard shared
     beyond the first."""
+    keys.sort()  # a paper's first key is then its closest place
     score: dict[int, int] = {}
+    get = score.get
     for key in keys:
         o = key % count
-        found = score.get(o)
-        if found is None:
-            if o != itself:
-                score[o] = key
-        else:
-            old = found % span
-            score[o] = found - span - (old - key if key < old else 0)
+        found = get(o)
+        score[o] = key if found is None else found - span
+    score.pop(itself, None)
     return list(score.values())
 
 
