@@ -24,24 +24,27 @@ from validator.report.problem import Problem
 PARALLEL_MIN_RESULTS = 20_000
 
 
-def check(repo: Repository) -> list[Problem]:
+def check(repo: Repository, *, keep: bool = True) -> list[Problem]:
     """Every problem of the repository: reading and schema problems, then every registered check.
 
     The answer is cached under the repository's content digest (`repo.digest`, set by the
-    loader): code that changes a loaded repository in memory must set it to None."""
+    loader): code that changes a loaded repository in memory must set it to None. `keep`: also
+    write the loaded files to the cache and the board table a PR check reads (`pwc validate`
+    does; `pwc build`, which runs after it in the workflows and in `make build`, saves only
+    its answer)."""
     load_all()
     found = cached_answer(repo)
     if found is not None:
         return found
     key = _answer_key(repo)
     problems = list(repo.problems)
-    problems.extend(_run_checks(repo, CHECKS))
+    problems.extend(_run_checks(repo, CHECKS, keep))
     answer = sort_problems(problems)
     if key is not None:
         index = filecache.index(repo.root)
         index.answers[key] = tuple(answer)
         index.dirty = True
-        filecache.save(repo.root)
+        filecache.save(repo.root, ("index", "entries") if keep else ("index",))
     return answer
 
 
@@ -69,12 +72,12 @@ def _answer_key(repo: Repository) -> str | None:
     return filecache.answer_key(head, base)
 
 
-def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> list[Problem]:
+def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]], keep: bool = True) -> list[Problem]:
     from validator import scope
     from validator.load.bulk import jobs
 
     # A full run leaves the compact table a later PR check reads (validator/scope.py).
-    table = scope.wants_table(repo)
+    table = keep and scope.wants_table(repo)
     if len(checks) < 2 or jobs(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
         found = [p for _name, fn in checks for p in fn(repo)]
         if table:
@@ -82,10 +85,10 @@ def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]]) -> 
         return found
     # Writing the loaded files to the cache (and the table) are more jobs of the queue, for
     # whichever process is free first (they find no problem: they yield none).
-    extra = [("write the file cache", _save_entries)]
+    extra = [("write the file cache", _save_entries)] if keep else []
     if table:
         extra.append(("write the board table", _save_table))
-    found, ran_there = _run_forked(repo, [*checks, *extra], len(checks))
+    found, ran_there = _run_forked(repo, [*checks, *extra], len(checks) if keep else -1)
     if table and len(checks) + 1 in ran_there:  # the forked process wrote it: note it here
         scope.table_written(repo)
     return found

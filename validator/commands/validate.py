@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from validator import pipeline
+from validator.cli import hold
 from validator.load.git import GitError, changed_files, head_sha, load_base
 from validator.report.render import Report, render_github, render_json, render_text
 
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         except GitError as exc:
             return fail(f"--changed-since {args.changed_since}: {exc}")
         if scoped is not None:
+            hold(scoped)
             files = len(scoped.reported & set(scoped.repo.files))
             report = Report(scoped.problems, files, scope.reported_results(scoped.repo, scoped.reported))
             code = _render(args, report)
@@ -54,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
                 return _write_report_dir(args, root, scoped.repo, report, scoped.reported, boards) or code
             return code
     repo = pipeline.load(root)
+    hold(repo)
     selected: set[str] | None = None
     if args.paths:
         selected = set()
