@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from validator.checks.duplicates import groups_of, identifiers
-from validator.checks.metrics import Row, normalised, number, results_index
+from validator.checks.metrics import Row, normalised, number
 from validator.load import filecache
 from validator.load.repository import Repository, file_id, kind_of
+from validator.model.inputs import date_sort_key
 from validator.report.problem import Problem
 
 FORMAT = 1
@@ -75,20 +76,33 @@ def enabled() -> bool:
 
 
 def build_table(repo: Repository) -> Table:
-    """The table of a fully loaded repository (its results index is built if it is not yet)."""
+    """The table of a fully loaded repository."""
+    was = gc.isenabled()
+    gc.disable()  # tens of thousands of tuples on top of a large heap: no collection meanwhile
+    try:
+        return _build_table(repo)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _build_table(repo: Repository) -> Table:
     files: dict[str, tuple[str, tuple[str, ...], tuple[Board, ...]]] = {}
-    for paper in repo.papers:
+    rows: dict[Board, list[tuple]] = defaultdict(list)
+    for paper in sorted(repo.papers, key=lambda p: p.file):  # the index's order
         blob = repo.blobs.get(paper.file)
         if blob is None:
             continue
-        boards = tuple(dict.fromkeys((r.task, r.dataset) for r in paper.model.results))
-        files[paper.file] = (blob, tuple(i for _f, i in identifiers(paper.model)), boards)
-    rows: dict[Board, list[tuple]] = defaultdict(list)
-    for row in results_index(repo).rows:
-        if row.file in files:
-            result = row.result
-            rows[(result.task, result.dataset)].append((row.file, row.index, result.model, result.metrics, row.when))
-    boards = {board: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) for board, found in rows.items()}
+        file = paper.file
+        published = paper.model.paper.published
+        boards = {}
+        for i, result in enumerate(paper.model.results):
+            board = (result.task, result.dataset)
+            boards[board] = None
+            when = date_sort_key(result.evaluated_on or published)  # Row.when
+            rows[board].append((file, i, result.model, result.metrics, when))
+        files[file] = (blob, tuple(i for _f, i in identifiers(paper.model)), tuple(boards))
+    packed = {board: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) for board, found in rows.items()}
     others = {rel: blob for rel, blob in repo.blobs.items() if not _is_paper(rel)}
     store = filecache.entries(repo.root).entries
     cached = {
@@ -97,7 +111,7 @@ def build_table(repo: Repository) -> Table:
         if blob is not None and kind_of(rel) in ("dataset", "metrics") and (rel, blob) in store
     }
     return Table(
-        filecache.code_digest(), repo.digest or "", files, boards, others, frozenset(repo.task_ids),
+        filecache.code_digest(), repo.digest or "", files, packed, others, frozenset(repo.task_ids),
         frozenset(repo.dataset_ids), {ds: entry.file for ds, entry in repo.datasets.items()}, cached,
     )
 

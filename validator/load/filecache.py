@@ -9,9 +9,10 @@ A whole answer (the sorted problems of every check) is keyed by the blob ids of 
 the repository and of its base, today's date and the environment the checks may read.
 
 Both live under `$XDG_CACHE_HOME/pwc/files/` (default `~/.cache/pwc/files/`; `PWC_CACHE_DIR`
-puts them elsewhere), per repository root, in two files: a small index (file stats and
-answers), read on every run, and the large entries, read only when a run needs the loaded
-files. Both are stamped with a digest of the validator's own source and of the versions of the
+puts them elsewhere), per repository root (or under the name `PWC_CACHE_NAME` gives), in two
+files: a small index (file stats and answers), read on every run, and the large entries, read
+only when a run needs the loaded files. A third, the board table of validator/scope.py, is
+what a PR check reads instead of the entries. All are stamped with a digest of the validator's own source and of the versions of the
 libraries that shape its answers: any change of code makes every entry stale. A cache that
 cannot be read or written is an empty cache: it never stops a validation and never changes an
 answer. `PWC_CACHE=0` turns it off.
