@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 from pathlib import Path
 
@@ -46,23 +47,21 @@ def changed_files(root: Path, ref: str) -> set[str]:
     return names
 
 
+# One entry of `git ls-tree -r -z --long`: mode, type, object id, size, a tab, the path.
+_ENTRY = re.compile(rb"[0-7]+ blob ([0-9a-f]+) +(\d+|-)\t([^\0]*)\0")
+
+
 def _listing(root: Path, ref: str) -> list[tuple[str, str]]:
     """(root-relative path, blob id) of the YAML files under results/ at `ref` within the size bound."""
     prefix = _prefix(root)
     listing = _git(root, "ls-tree", "-r", "-z", "--long", ref, "--", RESULTS)
-    entries: list[tuple[str, str, int]] = []
-    for item in listing.split(b"\0"):
-        if not item:
-            continue
-        meta, _, name = item.partition(b"\t")
-        parts = meta.split()
-        if len(parts) < 4 or parts[1] != b"blob":
-            continue
+    found: list[tuple[str, str]] = []
+    for blob, size, name in _ENTRY.findall(listing):  # one pass in C over tens of thousands of entries
         path = name.decode("utf-8", "replace")
         rel = path[len(prefix) :] if prefix and path.startswith(prefix) else path
-        size = int(parts[3]) if parts[3].isdigit() else 0
-        entries.append((rel, parts[2].decode(), size))
-    return [(e[0], e[1]) for e in entries if e[0].endswith((".yaml", ".yml")) and e[2] <= MAX_FILE_BYTES]
+        if rel.endswith((".yaml", ".yml")) and (int(size) if size.isdigit() else 0) <= MAX_FILE_BYTES:
+            found.append((rel, blob.decode()))
+    return found
 
 
 def _contents(root: Path, wanted: list[tuple[str, str]]) -> dict[str, bytes]:
