@@ -12,10 +12,10 @@ Both live under `$XDG_CACHE_HOME/pwc/files/` (default `~/.cache/pwc/files/`; `PW
 puts them elsewhere), per repository root (or under the name `PWC_CACHE_NAME` gives), in two
 files: a small index (file stats and answers), read on every run, and the large entries, read
 only when a run needs the loaded files. A third, the board table of validator/scope.py, is
-what a PR check reads instead of the entries. All are stamped with a digest of the validator's own source and of the versions of the
-libraries that shape its answers: any change of code makes every entry stale. A cache that
-cannot be read or written is an empty cache: it never stops a validation and never changes an
-answer. `PWC_CACHE=0` turns it off.
+what a PR check reads instead of the entries. All are stamped with a digest of the validator's
+own source and of the versions of the libraries that shape its answers: any change of code
+makes every entry stale. A cache that cannot be read or written is an empty cache: it never
+stops a validation and never changes an answer. `PWC_CACHE=0` turns it off.
 """
 
 from __future__ import annotations
