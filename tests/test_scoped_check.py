@@ -117,10 +117,10 @@ def _validate(capsys: pytest.CaptureFixture[str], root: Path, *extra: str) -> di
     return json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_the_scoped_check_gives_the_full_answer(
-    name: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _checked_out(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    """A committed copy of the corpus, validated once in full with the cache on (which leaves the table)."""
     work = tmp_path / "repo"
     shutil.copytree(corpus, work)
     _git(work, "init", "-q")
@@ -129,7 +129,15 @@ def test_the_scoped_check_gives_the_full_answer(
     monkeypatch.setenv("PWC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("PWC_SCOPE", raising=False)
     filecache.forget()
-    _validate(capsys, work)  # the full run that leaves the table
+    _validate(capsys, work)
+    return work
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_the_scoped_check_gives_the_full_answer(
+    name: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = _checked_out(corpus, tmp_path, monkeypatch, capsys)
     assert scope.read_table(work) is not None
     SCENARIOS[name](work, random.Random(name))
 
@@ -166,14 +174,7 @@ def test_the_scoped_check_gives_the_full_answer(
 def test_a_task_or_dataset_change_checks_everything(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    work = tmp_path / "repo"
-    shutil.copytree(corpus, work)
-    _git(work, "init", "-q")
-    _commit(work, "base")
-    monkeypatch.setenv("PWC_CACHE", "1")
-    monkeypatch.setenv("PWC_CACHE_DIR", str(tmp_path / "cache"))
-    filecache.forget()
-    _validate(capsys, work)
+    work = _checked_out(corpus, tmp_path, monkeypatch, capsys)
     dataset = sorted((work / "results" / "datasets").glob("*.yaml"))[0]
     dataset.write_text(_text(dataset) + "\n", encoding="utf-8")
     changed = {f for f in changed_files(work, "HEAD") if f.startswith("results/")}

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from validator import pipeline
+from validator.atomic import write_file
 from validator.cli import hold
 from validator.export.api import ApiData, build_api
 from validator.export.files import api_files
@@ -51,19 +52,8 @@ def fail(message: str) -> int:
     return 2
 
 
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-
-
 def _write(path: str, data: bytes) -> None:
-    # os.open rather than open(): a buffered file object costs several more system calls per
-    # file, which adds up over tens of thousands of small files.
-    fd = os.open(path, _FLAGS, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
+    write_file(path, data, exclusive=True)  # a fresh folder: a file that exists is a bug
 
 
 def write_api(api: ApiData, folder: Path) -> int:

@@ -115,16 +115,10 @@ def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
                 scan.blobs[rel] = known[4]
                 scan.results += known[5]
                 continue
-        data, key = _read(path)
+        data, key = _read_into(scan, root, rel, path)
         if data is None:
-            data, problems = read_bytes(root / rel, rel)  # the exact problem, or it reads now
-            if data is None:
-                scan.blobs[rel] = None
-                scan.unreadable[rel] = problems
-                continue
-        blob = filecache.blob_id(data)
-        scan.blobs[rel] = blob
-        scan.data[rel] = data
+            continue
+        blob = scan.blobs[rel]
         if index is not None and key is not None and key[0] == len(data):
             # A result count of -1 is filled in when the file is loaded (see _materialize).
             results = known[5] if known is not None and known[4] == blob else -1
@@ -137,6 +131,21 @@ def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
             del stats[rel]
         index.dirty = True
     return scan
+
+
+def _read_into(scan: _Scan, root: Path, rel: str, path: str) -> tuple[bytes | None, tuple | None]:
+    """Read a file into the scan (its bytes and blob id), or note why it cannot be read (blob id
+    None); its bytes and stat key, or None when it was not read."""
+    data, key = _read(path)
+    if data is None:
+        data, problems = read_bytes(root / rel, rel)  # the exact problem, or it reads now
+        if data is None:
+            scan.blobs[rel] = None
+            scan.unreadable[rel] = problems
+            return None, None
+    scan.blobs[rel] = filecache.blob_id(data)
+    scan.data[rel] = data
+    return data, key
 
 
 def _read(path: str) -> tuple[bytes | None, tuple[int, int, int, int] | None]:
@@ -199,15 +208,7 @@ def scan_changed(root: Path, unchanged: dict[str, str], changed: set[str]) -> _S
         if blob is not None and rel not in changed:
             scan.blobs[rel] = blob
             continue
-        data, _key = _read(f"{base}/{rel}")
-        if data is None:
-            data, problems = read_bytes(root / rel, rel)  # the exact problem, or it reads now
-            if data is None:
-                scan.blobs[rel] = None
-                scan.unreadable[rel] = problems
-                continue
-        scan.blobs[rel] = filecache.blob_id(data)
-        scan.data[rel] = data
+        _read_into(scan, root, rel, f"{base}/{rel}")
     return scan
 
 

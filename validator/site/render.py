@@ -26,6 +26,7 @@ import orjson
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Template
 from markupsafe import Markup
 
+from validator.atomic import write_file
 from validator.site.chart import format_number, sota_chart
 from validator.site.escaping import esc
 
@@ -192,13 +193,7 @@ class _Writer:
                 except FileNotFoundError:
                     os.makedirs(folder, exist_ok=True)
                 self.made.add(folder)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
+            write_file(path, data)
 
     def write(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
