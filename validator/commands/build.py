@@ -98,8 +98,9 @@ def write_tree(api: ApiData, folder: Path, *, parallel: bool = False) -> int:
 
 class Forked:
     """`fn()` run in a forked process; `result()` gives what it returned (pickled back through a
-    pipe) or raises if it failed, with its traceback in the message. Only a process that runs
-    no other thread may fork."""
+    pipe) or raises if it failed: an OSError as itself (a full disk is reported as on the plain
+    path), anything else as a RuntimeError with the traceback. Only a process that runs no
+    other thread may fork."""
 
     def __init__(self, fn: Callable[[], object]) -> None:
         read_end, write_end = os.pipe()
@@ -111,6 +112,8 @@ class Forked:
                 try:
                     payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
                     code = 0
+                except OSError as exc:  # the parent raises it again: `cannot write ...`, not a traceback
+                    payload = pickle.dumps((False, OSError(exc.errno, exc.strerror, exc.filename)))
                 except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
                     payload = pickle.dumps((False, traceback.format_exc()[-4000:]))
                 view = memoryview(payload)
@@ -139,6 +142,8 @@ class Forked:
         assert self._outcome is not None
         ok, value = self._outcome
         if not ok:
+            if isinstance(value, OSError):
+                raise value
             raise RuntimeError(f"a forked part of the build failed:\n{value}")
         return value
 
