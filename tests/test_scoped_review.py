@@ -335,19 +335,9 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None] | None, Callable[[Path], None]
     "tracked hidden paper file on the touched leaderboard": (hidden_other_prepare, hidden_copy_change),
 }
 
-_HIDDEN = (
-    "the base revision is loaded from git's listing, which keeps dotfiles (results/papers/<year>/.x.yaml), "
-    "while the working tree's discover() skips them; the full check loads every base file, the scoped one "
-    "only base files named like the reported ones (and, for the bot, base files on the head's known boards)"
-)
-XFAIL: dict[str, str] = {
-    "tracked hidden copy of the changed paper at the base": _HIDDEN
-    + ": the full check matches the hidden base copy to the changed file by arXiv id and reports an extra "
-    "result-removed on it; the scoped check does not",
-    "tracked hidden paper file on the touched leaderboard": _HIDDEN
-    + ": same problems, but the full artifact shows the hidden file's rows as removed from the leaderboard "
-    "(comment.md, leaderboard-changes.json); the scoped artifact does not",
-}
+# Hidden files: the base revision comes from git's listing, the working tree from discover();
+# both skip hidden folders and files (validator.load.repository.considered), so a tracked
+# dotfile is neither matched to a changed paper nor shown as a removed leaderboard row.
 
 
 def _validate(capsys: pytest.CaptureFixture[str], root: Path, *extra: str) -> dict:
@@ -355,14 +345,7 @@ def _validate(capsys: pytest.CaptureFixture[str], root: Path, *extra: str) -> di
     return json.loads(capsys.readouterr().out)
 
 
-def _params() -> list:
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n
-        for n in SCENARIOS
-    ]
-
-
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(SCENARIOS))
 def test_scoped_matches_full(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from validator.load.repository import RESULTS, Repository
+from validator.load.repository import RESULTS, Repository, considered
 from validator.load.yamlload import MAX_FILE_BYTES
 
 
@@ -59,7 +59,7 @@ def _listing(root: Path, ref: str) -> list[tuple[str, str]]:
     for blob, size, name in _ENTRY.findall(listing):  # one pass in C over tens of thousands of entries
         path = name.decode("utf-8", "replace")
         rel = path[len(prefix) :] if prefix and path.startswith(prefix) else path
-        if rel.endswith((".yaml", ".yml")) and (int(size) if size.isdigit() else 0) <= MAX_FILE_BYTES:
+        if considered(rel) and (int(size) if size.isdigit() else 0) <= MAX_FILE_BYTES:
             found.append((rel, blob.decode()))
     return found
 

@@ -123,8 +123,15 @@ def kind_of(rel: str) -> str | None:
     return None
 
 
+def considered(rel: str) -> bool:
+    """Whether a root-relative path is a file `discover` lists: a YAML file under results/ with no
+    hidden folder or name. A git revision's listing (the base of a PR check) keeps the same
+    files, so that the base and the working tree are read alike."""
+    return rel.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in rel.split("/"))
+
+
 def discover(root: Path) -> list[str]:
-    """Root-relative paths of every YAML file under results/, sorted."""
+    """Root-relative paths of every YAML file under results/ (no hidden folder or file), sorted."""
     base = root / RESULTS
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(base):
