@@ -168,3 +168,11 @@ def test_infinite_and_nan_values_are_rejected(check_repo):
             results=f"  - task: question-answering\n    dataset: squad2.0\n    model: A\n    metrics: {{EM: {raw}}}\n"
         )
         assert where(check_repo({P: text}), "invalid-value") == [(P, 9, "error")], raw
+
+
+def test_a_suggestion_does_not_depend_on_the_order_of_the_candidates() -> None:
+    """Two ids that differ only in case: the same one is suggested whatever order a set gives."""
+    from validator.checks.schema import suggest
+
+    assert suggest("squad", ["SQuAD", "squad2", "Squad"]) == suggest("squad", ["Squad", "squad2", "SQuAD"])
+    assert suggest("squad", {"SQuAD", "Squad"}) == "Squad"

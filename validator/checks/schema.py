@@ -191,8 +191,10 @@ _PATTERN_HINTS = {
 
 
 def suggest(word: str, candidates: typing.Iterable[str]) -> str | None:
-    """The closest candidate to `word`, case-insensitively, or None."""
-    pool = {c.casefold(): c for c in candidates}
+    """The closest candidate to `word`, case-insensitively, or None. Candidates are taken in
+    sorted order, so that of two that differ only in case the same one wins in every run (a set's
+    order changes with the hash seed)."""
+    pool = {c.casefold(): c for c in sorted(candidates)}
     if word.casefold() in pool:
         return pool[word.casefold()]
     found = difflib.get_close_matches(word.casefold(), list(pool), n=1, cutoff=0.6)
