@@ -12,14 +12,18 @@ change can break. When only paper files changed, those problems depend on little
   the unusual margin (the best of the other papers and their history). They read the other
   results of a leaderboard, never report on them.
 
-So the check loads every task, dataset and the catalogue, the changed paper files and the files
-of the same papers (the base versions too), and takes the other results of the leaderboards
-those files are on from the *board table*: a compact copy of every result (file, position,
-model, metrics as written, date) with each file's blob id, identifiers and leaderboards, that a
-full run writes to the cache (`<cache>/<root>.boards.pickle`). A file counts as known to the
-table only when its blob id there is the one in the working tree; every other paper file is
-loaded. The answer is the full check's, restricted to the reported files: a test compares them
-on a corpus with planted defects.
+So the check loads the changed paper files and the files of the same papers (the base versions
+too), the catalogue and the datasets their results use, and takes the rest from the *board
+table* that a full `pwc validate` writes to the cache (`<cache>/<name>.boards.pickle`): every
+result (file, position, model, metrics as written, date), each paper file's blob id,
+identifiers and leaderboards, the ids of the tasks and datasets, and the cache entries of the
+datasets. A file counts as known to the table only when its blob id there is the one in the
+working tree (the blob ids of unchanged files come from git); every other paper file is loaded,
+and every task and dataset file when one of them differs from the table. The answer is the full
+check's, restricted to the reported files: tests/test_scoped_check.py and
+tests/test_scoped_review.py compare them after many kinds of change. With `--report-dir`, the
+leaderboards the change touches are built from every file on them
+(`Scoped.leaderboard_repositories`).
 
 It falls back to the full check (same answer, slower) when a task, dataset or the catalogue
 changed (that can change any paper's problems), when there is no table for this code, or when
@@ -44,7 +48,6 @@ from validator.load.repository import Repository, file_id, kind_of
 from validator.model.inputs import date_sort_key
 from validator.report.problem import Problem
 
-FORMAT = 1
 # Above this share of paper files unknown to the table, checking everything costs about as much.
 MAX_UNKNOWN_SHARE = 0.2
 MIN_UNKNOWN = 64
