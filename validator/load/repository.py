@@ -127,7 +127,7 @@ def considered(rel: str) -> bool:
     """Whether a root-relative path is a file `discover` lists: a YAML file under results/ with no
     hidden folder or name. A git revision's listing (the base of a PR check) keeps the same
     files, so that the base and the working tree are read alike."""
-    return rel.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in rel.split("/"))
+    return rel.endswith((".yaml", ".yml")) and not rel.startswith(".") and "/." not in rel
 
 
 def discover(root: Path) -> list[str]:
