@@ -179,3 +179,24 @@ def test_a_task_or_dataset_change_checks_everything(
     dataset.write_text(_text(dataset) + "\n", encoding="utf-8")
     changed = {f for f in changed_files(work, "HEAD") if f.startswith("results/")}
     assert scope.check_changed(work, "HEAD", changed) is None
+
+
+def test_a_damaged_table_is_no_table(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A leaderboard of the table that cannot be read sends the check down the full path, with
+    the full answer (a damaged cache never stops a validation)."""
+    work = _checked_out(corpus, tmp_path, monkeypatch, capsys)
+    table = scope.read_table(work)
+    assert table is not None
+    table.boards = {board: b"\x80\x05not a pickle" for board in table.boards}
+    filecache.write(filecache.path_of(work, "boards"), table)
+    _add_results(work, random.Random(1))
+    changed = {f for f in changed_files(work, "HEAD") if f.startswith("results/")}
+    filecache.forget()
+    assert scope.check_changed(work, "HEAD", changed) is None
+    filecache.forget()
+    answer = _validate(capsys, work, "--changed-since", "HEAD")
+    monkeypatch.setenv("PWC_CACHE", "0")
+    filecache.forget()
+    assert answer == _validate(capsys, work, "--changed-since", "HEAD")

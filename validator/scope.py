@@ -170,6 +170,21 @@ def read_table(root: Path) -> Table | None:
     return table
 
 
+class _Unreadable(Exception):
+    """A part of the table could not be read: the full check runs instead."""
+
+
+def _unpack(packed: bytes) -> list[tuple]:
+    """A leaderboard's rows in the table (the outer table read fine; a part of it may still not)."""
+    try:
+        rows = pickle.loads(packed)
+    except Exception as exc:  # noqa: BLE001 - a damaged cache is no cache
+        raise _Unreadable from exc
+    if not isinstance(rows, list) or not all(isinstance(r, tuple) and len(r) == 5 for r in rows):
+        raise _Unreadable
+    return rows
+
+
 class Brief(NamedTuple):
     """The fields of a result the leaderboard checks read from a context row."""
 
@@ -262,6 +277,14 @@ class Scoped:
 def check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
     """The answer of `pwc validate --changed-since REF` for these changed files, or None when the
     full check must run (see the module docstring). Raises GitError as the full path would."""
+    try:
+        return _check_changed(root, ref, changed)
+    except _Unreadable:
+        filecache.drop_entries(root)  # the full check reads the whole store, not the table's few
+        return None
+
+
+def _check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
     if not enabled() or not all(_is_paper(f) for f in changed):
         return None
     table = read_table(root)
@@ -342,7 +365,7 @@ def check_changed(root: Path, ref: str, changed: set[str]) -> Scoped | None:
             continue
         rows = []
         names = canonical[board[1]]
-        for file, index, model, written, when in pickle.loads(packed):
+        for file, index, model, written, when in _unpack(packed):
             if file in loaded or file not in known:
                 continue  # loaded (its rows are in the index), or not in the working tree as tabled
             # As the index normalises a loaded row (inline: a big leaderboard has thousands).
