@@ -81,6 +81,11 @@ class Measure:
     status: int | None = None
     note: str = ""
 
+    def record(self, elapsed: float, peak: float, status: int) -> None:
+        self.seconds.append(elapsed)
+        self.peak_mb = max(self.peak_mb, peak)
+        self.status = status
+
     @property
     def median(self) -> float:
         return statistics.median(self.seconds) if self.seconds else float("nan")
@@ -201,18 +206,14 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
         shutil.rmtree(root / ".cache", ignore_errors=True)
         quiet_disk()
         elapsed, peak, status, _out = run_child(validate, base_env(cache))
-        cold.seconds.append(elapsed)
-        cold.peak_mb = max(cold.peak_mb, peak)
-        cold.status = status
+        cold.record(elapsed, peak, status)
     measures.append(cold)
 
     warm = Measure("validate warm")
     run_child(validate, base_env(cache))  # fills the cache if the cold runs did not
     for _ in range(repeat):
         elapsed, peak, status, _out = run_child(validate, base_env(cache))
-        warm.seconds.append(elapsed)
-        warm.peak_mb = max(warm.peak_mb, peak)
-        warm.status = status
+        warm.record(elapsed, peak, status)
     measures.append(warm)
 
     pr = Measure("PR check (5 files)")
@@ -221,9 +222,7 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
         git(root, "checkout", "-q", "--", "results")
         change_five(root, round_ + 1)
         elapsed, peak, status, out = run_child(pr_cmd, base_env(cache))
-        pr.seconds.append(elapsed)
-        pr.peak_mb = max(pr.peak_mb, peak)
-        pr.status = status
+        pr.record(elapsed, peak, status)
     try:
         pr.note = f"{json.loads(out)['counts']['files']} files reported"
     except (ValueError, KeyError):
@@ -244,9 +243,7 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
         elapsed, peak, status, out = run_child(
             [*PWC, "build", "--root", str(root), "--out", str(out_dir)], base_env(cache)
         )
-        build.seconds.append(elapsed)
-        build.peak_mb = max(build.peak_mb, peak)
-        build.status = status
+        build.record(elapsed, peak, status)
     if build.status != 0:
         build.note = out.decode(errors="replace")[-300:]
     measures.append(build)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -93,3 +94,14 @@ def check_repo(tmp_path: Path) -> Callable[..., list[Problem]]:
 def where(problems: list[Problem], code: str) -> list[tuple[str | None, int | None, str]]:
     """(file, line, severity) of every problem with this code."""
     return [(p.file, p.line, p.severity) for p in problems if p.code == code]
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` (failing the test if git fails); its output."""
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+def commit_all(root: Path, message: str) -> None:
+    """Commit everything in the work tree of `root` (a throwaway identity)."""
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", message)

@@ -17,7 +17,6 @@ import json
 import random
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate, plant_defects  # noqa: E402
+from tests.conftest import commit_all, git  # noqa: E402
 from validator import scope  # noqa: E402
 from validator.cli import main  # noqa: E402
 from validator.load import filecache  # noqa: E402
@@ -40,15 +40,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate(root, 400, seed=3)
     plant_defects(root, seed=3)
     return root
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-
-
-def _commit(root: Path, message: str) -> None:
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", message)
 
 
 def _papers(root: Path) -> list[Path]:
@@ -100,7 +91,7 @@ def _delete_rename_duplicate(root: Path, rng: random.Random) -> None:
 def _stale_table(root: Path, rng: random.Random) -> None:
     """Commits after the table was written (the table is older than the base), then a change."""
     _rescale(root, rng)
-    _commit(root, "later")
+    commit_all(root, "later")
     _add_results(root, rng)
 
 
@@ -123,8 +114,8 @@ def _checked_out(
     """A committed copy of the corpus, validated once in full with the cache on (which leaves the table)."""
     work = tmp_path / "repo"
     shutil.copytree(corpus, work)
-    _git(work, "init", "-q")
-    _commit(work, "base")
+    git(work, "init", "-q")
+    commit_all(work, "base")
     monkeypatch.setenv("PWC_CACHE", "1")
     monkeypatch.setenv("PWC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("PWC_SCOPE", raising=False)

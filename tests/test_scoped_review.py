@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -22,21 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
+from tests.conftest import commit_all, git  # noqa: E402
 from validator import scope  # noqa: E402
 from validator.cli import main  # noqa: E402
 from validator.load import filecache  # noqa: E402
 from validator.load.git import changed_files  # noqa: E402
 
 PAPERS = "results/papers"
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-
-
-def _commit(root: Path, message: str) -> None:
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", message)
 
 
 def _papers(root: Path) -> list[Path]:
@@ -354,8 +345,8 @@ def test_scoped_matches_full(
     generate(work, 150, seed=7)
     if prepare is not None:
         prepare(work)
-    _git(work, "init", "-q")
-    _commit(work, "base")
+    git(work, "init", "-q")
+    commit_all(work, "base")
     monkeypatch.setenv("PWC_CACHE", "1")
     monkeypatch.setenv("PWC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("PWC_SCOPE", raising=False)
