@@ -120,23 +120,23 @@ def _other_year(path: Path) -> Path:
     return path.parent.parent / str(2012 if year != 2012 else 2013) / path.name
 
 
+def _copy_to_other_year(root: Path, n: int, factor: float) -> None:
+    """The n-th file of the busiest leaderboard copied under the same stem into another year
+    folder, its first value there multiplied by `factor`."""
+    board, files = _biggest_board(root)
+    dst = _other_year(files[n])
+    dst.parent.mkdir(exist_ok=True)
+    shutil.copy(files[n], dst)
+    _raise_first(dst, board, factor)
+
+
 def dup_stem_added(root: Path) -> None:
     """A new file with the stem of an existing paper in another year folder, values raised."""
-    board, files = _biggest_board(root)
-    src = files[1]
-    dst = _other_year(src)
-    dst.parent.mkdir(exist_ok=True)
-    shutil.copy(src, dst)
-    _raise_first(dst, board, 1.3)
+    _copy_to_other_year(root, 1, 1.3)
 
 
 def dup_stem_prepare(root: Path) -> None:
-    board, files = _biggest_board(root)
-    src = files[2]
-    dst = _other_year(src)
-    dst.parent.mkdir(exist_ok=True)
-    shutil.copy(src, dst)
-    _raise_first(dst, board, 0.9)
+    _copy_to_other_year(root, 2, 0.9)
 
 
 def dup_stem_change(root: Path) -> None:
