@@ -13,12 +13,9 @@ import gc
 import os
 import re
 import shutil
-import threading
-import traceback
-from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +23,8 @@ import orjson
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Template
 from markupsafe import Markup
 
-from validator.atomic import write_file
+from validator.atomic import TreeWriter
+from validator.forking import can_fork, share_work
 from validator.site.chart import format_number, sota_chart
 from validator.site.escaping import esc
 
@@ -160,66 +158,6 @@ def _cell_text(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
 _NO_MARKUP = Markup("")
 
 
-class _Writer:
-    """Writes pages under the output tree.
-
-    Writing tens of thousands of files is mostly system calls, which release the GIL: two threads
-    write (and make the folders) while the main thread renders the next pages. Pages go to them
-    in batches, and each file is three calls (open, write, close), because every call that
-    releases the GIL costs a hand-over between threads. `close()` waits for every write and
-    re-raises the first error, so a build never publishes a tree with a page missing.
-    """
-
-    BATCH = 16  # pages per hand-over to a writing thread
-    PENDING = 16  # batches in flight at most (bounds the memory held by rendered pages)
-
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = str(out_dir)
-        self.made: set[str] = set()  # folders made (shared by the threads: a set is safe under the GIL)
-        self.pages = 0
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pwc-site-write")
-        self.batch: list[tuple[str, bytes]] = []
-        self.pending: deque[Future[None]] = deque()
-
-    def _write_batch(self, batch: list[tuple[str, bytes]]) -> None:
-        for rel, data in batch:
-            path = os.path.join(self.out_dir, rel)
-            folder = os.path.dirname(path)
-            if folder not in self.made:
-                try:
-                    os.mkdir(folder)  # most pages have a folder of their own: try the one call first
-                except FileExistsError:
-                    pass
-                except FileNotFoundError:
-                    os.makedirs(folder, exist_ok=True)
-                self.made.add(folder)
-            write_file(path, data)
-
-    def write(self, rel: str, text: str) -> None:
-        self.write_bytes(rel, text.encode("utf-8"))
-        self.pages += 1
-
-    def write_bytes(self, rel: str, data: bytes) -> None:
-        self.batch.append((rel, data))
-        if len(self.batch) >= self.BATCH:
-            self._submit()
-
-    def _submit(self) -> None:
-        if len(self.pending) >= self.PENDING:
-            self.pending.popleft().result()
-        self.pending.append(self.pool.submit(self._write_batch, self.batch))
-        self.batch = []
-
-    def close(self) -> None:
-        try:
-            if self.batch:
-                self._submit()
-            while self.pending:
-                self.pending.popleft().result()
-        finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-
 class _Site:
     """The data of the whole site, indexed once, and one method per kind of page."""
 
@@ -232,7 +170,7 @@ class _Site:
         self.result_boards: dict[tuple[str, str], tuple[Markup, Markup, str | None, str]] = {}
         self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
         self.out_dir = out_dir
-        self.writer: _Writer  # one per process that renders (see _run_jobs)
+        self.writer: TreeWriter  # one per process that renders (see site_jobs)
         index = _get(api, "index", {})
         self.counts = dict(_get(index, "counts", {}))
         self.tasks = {_get(t, "id"): t for t in _as_list(_get(index, "tasks")) if is_slug(_get(t, "id"))}
@@ -866,28 +804,25 @@ def _jobs(site: _Site) -> list[tuple[Job, int]]:
     return jobs
 
 
-def _share(jobs: list[tuple[Job, int]], count: int) -> list[list[Job]]:
-    """The jobs in `count` shares of about equal cost (largest first, each to the lightest share)."""
-    shares: list[list[Job]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for job, cost in sorted(jobs, key=lambda jc: -jc[1]):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(job)
-        loads[lightest] += cost
-    return shares
+def site_jobs(api: Any, out_dir: Path) -> list[tuple[Callable[[TreeWriter], None], int]]:
+    """The whole site as independent jobs with their rough costs, for `forking.share_work`: each
+    job renders its pages through the writer of the process that runs it. `pwc build` runs them
+    in the same queue as the api files."""
+    return _site_jobs(_Site(api, Path(out_dir)))
 
 
-def _run_jobs(site: _Site, jobs: list[Job]) -> None:
-    site.writer = _Writer(site.out_dir)
-    try:
-        for name, start, end in jobs:
-            method = getattr(site, name)
-            if name in ("leaderboard_pages", "paper_pages"):
-                method(start, end)
-            else:
-                method()
-    finally:
-        site.writer.close()
+def _site_jobs(site: _Site) -> list[tuple[Callable[[TreeWriter], None], int]]:
+    return [(partial(_run_job, site, job), cost) for job, cost in _jobs(site)]
+
+
+def _run_job(site: _Site, job: Job, writer: TreeWriter) -> None:
+    site.writer = writer
+    name, start, end = job
+    method = getattr(site, name)
+    if name in ("leaderboard_pages", "paper_pages"):
+        method(start, end)
+    else:
+        method()
 
 
 def workers_for(site: _Site, requested: int | None) -> int:
@@ -902,36 +837,17 @@ def workers_for(site: _Site, requested: int | None) -> int:
             requested = min(os.cpu_count() or 1, 4)
         else:
             requested = 1
-    if requested > 1 and (not hasattr(os, "fork") or threading.active_count() > 1):
+    if requested > 1 and not can_fork():
         return 1
     return max(1, requested)
-
-
-def _fork(site: _Site, share: list[Job]) -> tuple[int, int]:
-    """Render `share` in a forked child; returns its pid and the pipe its error (if any) comes on."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: render, report a failure on the pipe, never return
-        os.close(read_end)
-        status = 1
-        try:
-            _run_jobs(site, share)
-            status = 0
-        except BaseException:  # whatever it is, the parent must hear of it
-            os.write(write_end, traceback.format_exc()[-4000:].encode("utf-8", "replace"))
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    return pid, read_end
 
 
 def render_site(api: Any, out_dir: Path, workers: int | None = None) -> None:
     """Write the whole site into `out_dir` (beside `out_dir/api/v1`).
 
     `workers` processes share the pages (default: see `workers_for`); the files are the same
-    whatever their number. The children are forked before this process starts its writer
-    threads, and it waits for every child, so when this returns the tree is complete; a child
-    that fails makes it raise."""
+    whatever their number. When this returns the tree is complete; a failure in a worker makes
+    it raise (see `forking.share_work`)."""
     # The export's data (hundreds of thousands of objects) lives through the render: a full
     # collection scanning it frees nothing and costs ~0.4 s at 10,000 papers, so it is frozen out
     # of the collector's sight (as the loader does with the corpus), which also keeps forked
@@ -939,32 +855,11 @@ def render_site(api: Any, out_dir: Path, workers: int | None = None) -> None:
     frozen_before = gc.get_freeze_count()
     gc.freeze()
     try:
-        _render(api, Path(out_dir), workers)
+        site = _Site(api, Path(out_dir))
+        share_work(_site_jobs(site), workers_for(site, workers), lambda: TreeWriter(site.out_dir), TreeWriter.close)
     finally:
         if not frozen_before:
             gc.unfreeze()
 
 
-def _render(api: Any, out_dir: Path, workers: int | None) -> None:
-    site = _Site(api, out_dir)
-    jobs = _jobs(site)
-    count = workers_for(site, workers)
-    shares = _share(jobs, count)
-    children: list[tuple[int, int]] = []
-    try:
-        for share in shares[1:]:
-            children.append(_fork(site, share))
-        _run_jobs(site, shares[0])
-    finally:
-        failures = []
-        for pid, read_end in children:
-            with os.fdopen(read_end, "rb") as pipe:
-                message = pipe.read().decode("utf-8", "replace")
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) != 0:
-                failures.append(message or f"process {pid} ended with status {status}")
-    if failures:
-        raise RuntimeError("rendering the site failed in a worker process:\n" + failures[0])
-
-
-__all__ = ["render_site", "https", "paragraphs", "code_label", "workers_for"]
+__all__ = ["render_site", "site_jobs", "https", "paragraphs", "code_label", "workers_for"]
