@@ -204,19 +204,3 @@ def test_the_forked_build_of_an_invalid_repository_publishes_nothing(
     fresh = tmp_path / "site" / "build"
     assert build(repo, fresh) == 1
     assert not (tmp_path / "site").exists()
-
-
-def test_a_forked_part_of_the_build_reports_as_the_plain_path_would() -> None:
-    """A full disk in the api writer reaches `run` as the OSError it is (`cannot write ...`, exit
-    2), anything else as an error carrying the child's traceback; a value comes back as is."""
-    from validator.commands.build import Forked
-
-    def full_disk() -> None:
-        raise OSError(28, "No space left on device", "api/v1/index.json")
-
-    with pytest.raises(OSError, match="No space left") as caught:
-        Forked(full_disk).result()
-    assert caught.value.errno == 28
-    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
-        Forked(lambda: 1 / 0).result()
-    assert Forked(lambda: {"files": 3}).result() == {"files": 3}

@@ -24,21 +24,21 @@ from validator.report.problem import Problem
 PARALLEL_MIN_RESULTS = 20_000
 
 
-def check(repo: Repository, *, keep: bool = True) -> list[Problem]:
+def check(repo: Repository, *, keep: bool = True, fork: bool = True) -> list[Problem]:
     """Every problem of the repository: reading and schema problems, then every registered check.
 
     The answer is cached under the repository's content digest (`repo.digest`, set by the
     loader): code that changes a loaded repository in memory must set it to None. `keep`: also
     write the loaded files to the cache and the board table a PR check reads (`pwc validate`
     does; `pwc build`, which runs after it in the workflows and in `make build`, saves only
-    its answer)."""
+    its answer). `fork=False`: all in this process (one that already runs beside other work)."""
     load_all()
     found = cached_answer(repo)
     if found is not None:
         return found
     key = _answer_key(repo)
     problems = list(repo.problems)
-    problems.extend(_run_checks(repo, CHECKS, keep))
+    problems.extend(_run_checks(repo, CHECKS, keep, fork))
     answer = sort_problems(problems)
     if key is not None:
         index = filecache.index(repo.root)
@@ -72,13 +72,14 @@ def _answer_key(repo: Repository) -> str | None:
     return filecache.answer_key(head, base)
 
 
-def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]], keep: bool = True) -> list[Problem]:
+def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]], keep: bool = True, fork: bool = True
+                ) -> list[Problem]:
     from validator import scope
     from validator.load.bulk import jobs
 
     # A full run leaves the compact table a later PR check reads (validator/scope.py).
     table = keep and scope.wants_table(repo)
-    if len(checks) < 2 or jobs(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
+    if not fork or len(checks) < 2 or jobs(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
         found = [p for _name, fn in checks for p in fn(repo)]
         if table:
             scope.save_table(repo)

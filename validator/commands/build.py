@@ -3,9 +3,10 @@
 Nothing is published unless the repository validates without errors. The output is deterministic:
 the same input gives byte-identical files.
 
-At scale the work is shared by both cores: the checks run in a forked process while this one
+At scale the work is shared by every core: the checks run in a forked process while this one
 builds the data and writes the tree (an invalid repository's tree is then thrown away before it
-is swapped in), and the api files are written by another forked process while the site renders.
+is swapped in), and the tree is written by this process and forked workers, which take the next
+part of the api or of the site from one queue as soon as they are free.
 
 How the swap works: OUT (default `build`) is a symbolic link to a versioned sibling folder,
 `.<name>.v-XXXXXXXX`. A build writes a fresh sibling folder, then replaces the link with
@@ -23,20 +24,20 @@ import contextlib
 import fcntl
 import gc
 import os
-import pickle
 import shutil
 import sys
 import tempfile
-import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from validator import pipeline
-from validator.atomic import write_file
+from validator.atomic import TreeWriter
 from validator.cli import hold
 from validator.export.api import ApiData, build_api
-from validator.export.files import api_files
+from validator.export.files import API_PREFIX, api_parts
+from validator.forking import Forked, can_fork, share_work
+from validator.report.problem import Problem
 from validator.report.render import Report, render_text
 
 
@@ -52,100 +53,35 @@ def fail(message: str) -> int:
     return 2
 
 
-def _write(path: str, data: bytes) -> None:
-    write_file(path, data, exclusive=True)  # a fresh folder: a file that exists is a bug
+def _site_jobs(api: ApiData, folder: Path) -> list[tuple[Callable[[TreeWriter], object], int]]:
+    """The site's pages as jobs, when the site renderer is installed."""
+    try:
+        from validator.site.render import site_jobs
+    except ModuleNotFoundError as exc:
+        if exc.name != "validator.site.render":
+            raise
+        return []
+    return site_jobs(api, folder)
 
 
-def write_api(api: ApiData, folder: Path) -> int:
-    """Write the api/v1 files into `folder`; how many."""
-    made: set[str] = set()
+def _api_job(part: Callable[[], Iterator[tuple[str, bytes]]], writer: TreeWriter) -> int:
     count = 0
-    for rel, data in api_files(api):
-        parent = rel.rpartition("/")[0]
-        if parent not in made:
-            os.makedirs(folder / parent, exist_ok=True)
-            made.add(parent)
-        _write(os.path.join(folder, rel), data)
+    for rel, data in part():
+        writer.write_bytes(rel, data)
         count += 1
     return count
 
 
-def _render_site(api: ApiData, folder: Path) -> None:
-    try:
-        from validator.site.render import render_site
-    except ModuleNotFoundError as exc:
-        if exc.name != "validator.site.render":
-            raise
-    else:
-        render_site(api, folder)
-
-
-def write_tree(api: ApiData, folder: Path, *, parallel: bool = False) -> int:
+def write_tree(api: ApiData, folder: Path, *, workers: int = 1) -> int:
     """Write the api/v1 files (and the site, when the site renderer is installed) into `folder`;
-    how many api files. `parallel`: the api files are written by a forked process while this one
-    renders the site (it must run no other thread)."""
-    if not parallel:
-        count = write_api(api, folder)
-        _render_site(api, folder)
-        return count
-    writer = Forked(lambda: write_api(api, folder))
-    try:
-        _render_site(api, folder)
-    finally:
-        writer.wait()  # also when rendering failed: no process is left behind
-    return writer.result()
-
-
-class Forked:
-    """`fn()` run in a forked process; `result()` gives what it returned (pickled back through a
-    pipe) or raises if it failed: an OSError as itself (a full disk is reported as on the plain
-    path), anything else as a RuntimeError with the traceback. Only a process that runs no
-    other thread may fork."""
-
-    def __init__(self, fn: Callable[[], object]) -> None:
-        read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: run, send (ok, value) back, never return
-            os.close(read_end)
-            code = 1
-            try:
-                try:
-                    payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
-                    code = 0
-                except OSError as exc:  # the parent raises it again: `cannot write ...`, not a traceback
-                    payload = pickle.dumps((False, OSError(exc.errno, exc.strerror, exc.filename)))
-                except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
-                    payload = pickle.dumps((False, traceback.format_exc()[-4000:]))
-                view = memoryview(payload)
-                while view:
-                    view = view[os.write(write_end, view) :]
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        self._read_end = read_end
-        self._outcome: tuple[bool, Any] | None = None
-
-    def wait(self) -> None:
-        """Read the answer and reap the process (once)."""
-        if self._outcome is not None:
-            return
-        with os.fdopen(self._read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            self._outcome = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - it died before it could answer
-            self._outcome = (False, f"process {self.pid} ended with status {status}")
-
-    def result(self) -> Any:
-        self.wait()
-        assert self._outcome is not None
-        ok, value = self._outcome
-        if not ok:
-            if isinstance(value, OSError):
-                raise value
-            raise RuntimeError(f"a forked part of the build failed:\n{value}")
-        return value
+    how many api files. `workers`: how many processes share the work, each taking the next
+    part of the api or of the site from one queue (see `forking.share_work`)."""
+    api_jobs = [(partial(_api_job, part), cost) for part, cost in api_parts(api)]
+    jobs = [*api_jobs, *_site_jobs(api, folder)]
+    os.makedirs(folder / API_PREFIX / "leaderboards", exist_ok=True)
+    os.makedirs(folder / API_PREFIX / "papers", exist_ok=True)
+    done = share_work(jobs, workers, lambda: TreeWriter(folder), TreeWriter.close)
+    return sum(done[: len(api_jobs)])
 
 
 def _ours(name: str, entry: str) -> bool:
@@ -226,7 +162,7 @@ class _Invalid(Exception):
         self.report = report
 
 
-# From this many results on, the checks and the api files get a forked process each.
+# From this many results on, the checks get a forked process and the tree is written by several.
 PARALLEL_FROM = 5_000
 
 
@@ -241,12 +177,13 @@ def run(args: argparse.Namespace) -> int:
         return fail(unsafe)
     repo = pipeline.load(root)
     problems = pipeline.cached_answer(repo)
-    parallel = jobs(repo.result_count(), PARALLEL_FROM) >= 2 and _single_threaded()
-    checking: Forked | None = None
+    parallel = jobs(repo.result_count(), PARALLEL_FROM) >= 2 and can_fork()
+    checking: Forked[list[Problem]] | None = None
     if problems is None and parallel:
         repo.papers  # noqa: B018 - loaded here once, not in each process
-        # The checks only decide whether the tree is published: they run beside the build.
-        checking = Forked(lambda: pipeline.check(repo, keep=False))
+        # The checks only decide whether the tree is published: they run beside the build, in
+        # one process (each forked process copies the pages of the repository it touches).
+        checking = Forked(lambda: pipeline.check(repo, keep=False, fork=False))
     elif problems is None:
         problems = pipeline.check(repo, keep=False)
 
@@ -268,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
 
     def fill(folder: Path) -> None:
-        counts["files"] = write_tree(api, folder, parallel=parallel)
+        counts["files"] = write_tree(api, folder, workers=_workers() if parallel else 1)
         if report().errors:
             raise _Invalid(report())
 
@@ -296,10 +233,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _single_threaded() -> bool:
-    import threading
-
-    return threading.active_count() == 1
+def _workers() -> int:
+    """Processes that write the tree: one per CPU (at most 4), or `PWC_JOBS`."""
+    setting = os.environ.get("PWC_JOBS", "")
+    if setting.isdigit():
+        return max(1, int(setting))
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def _invalid(report: Report) -> int:

@@ -8,7 +8,8 @@ follows the archive's own conventions instead (sorted keys, two-space indent, no
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
 import orjson
 
@@ -55,9 +56,43 @@ def dumps_archive(obj: object) -> bytes:
 
 def api_files(api: ApiData) -> Iterator[tuple[str, bytes]]:
     """Every file of the api/v1 tree, as (path relative to the output folder, bytes)."""
-    yield f"{API_PREFIX}/index.json", dumps(api.index)
-    for board, entry in zip(api.leaderboards, api.index["leaderboards"], strict=True):
-        yield f"{API_PREFIX}/{entry['path']}", dumps(board)
-    for paper_id, page in api.papers.items():
-        yield f"{API_PREFIX}/{paper_page_path(paper_id)}", dumps(page)
-    yield f"{API_PREFIX}/evaluation-tables.json", dumps_archive(api.evaluation_tables)
+    for part, _cost in api_parts(api):
+        yield from part()
+
+
+# Files per part, so that parts are small enough to share out evenly between processes.
+FILES_PER_PART = 500
+
+
+def api_parts(api: ApiData) -> list[tuple[Callable[[], Iterator[tuple[str, bytes]]], int]]:
+    """The api/v1 tree in independent parts, each with its rough cost (results serialised):
+    calling a part gives its files as `api_files` does. `pwc build` writes the parts in the
+    queue the site's pages are rendered from."""
+    index = api.index
+    boards = list(zip(api.leaderboards, index["leaderboards"], strict=True))
+    papers = list(api.papers.items())
+    results = index["counts"]["results"]
+
+    def first() -> Iterator[tuple[str, bytes]]:
+        yield f"{API_PREFIX}/index.json", dumps(index)
+
+    def leaderboards(start: int, end: int) -> Iterator[tuple[str, bytes]]:
+        for board, entry in boards[start:end]:
+            yield f"{API_PREFIX}/{entry['path']}", dumps(board)
+
+    def pages(start: int, end: int) -> Iterator[tuple[str, bytes]]:
+        for paper_id, page in papers[start:end]:
+            yield f"{API_PREFIX}/{paper_page_path(paper_id)}", dumps(page)
+
+    def archive() -> Iterator[tuple[str, bytes]]:
+        yield f"{API_PREFIX}/evaluation-tables.json", dumps_archive(api.evaluation_tables)
+
+    parts: list[tuple[Callable[[], Iterator[tuple[str, bytes]]], int]] = [(first, len(index["papers"]))]
+    for start in range(0, len(boards), FILES_PER_PART // 4):  # leaderboards are bigger files
+        chunk = boards[start : start + FILES_PER_PART // 4]
+        parts.append((partial(leaderboards, start, start + len(chunk)), sum(len(b["rows"]) for b, _ in chunk)))
+    for start in range(0, len(papers), FILES_PER_PART):
+        chunk = papers[start : start + FILES_PER_PART]
+        parts.append((partial(pages, start, start + len(chunk)), sum(len(p["results"]) for _, p in chunk)))
+    parts.append((archive, 2 * results))
+    return parts

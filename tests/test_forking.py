@@ -1,0 +1,134 @@
+"""validator.forking: work run in forked processes gives what it would give here, failures included."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from validator.forking import Forked, share_work
+
+
+def test_a_forked_function_reports_as_the_plain_path_would() -> None:
+    """A full disk reaches the caller as the OSError it is (`pwc build` then says `cannot write
+    ...`, exit 2), anything else as an error carrying the child's traceback; a value comes back
+    as is."""
+
+    def full_disk() -> None:
+        raise OSError(28, "No space left on device", "api/v1/index.json")
+
+    with pytest.raises(OSError, match="No space left") as caught:
+        Forked(full_disk).result()
+    assert caught.value.errno == 28
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        Forked(lambda: 1 / 0).result()
+    assert Forked(lambda: {"files": 3}).result() == {"files": 3}
+
+
+def _log(folder: Path, line: str) -> None:
+    with open(folder / "log", "a") as fh:  # appends of one short line do not interleave
+        fh.write(line + "\n")
+
+
+def _lines(folder: Path) -> list[str]:
+    return (folder / "log").read_text().splitlines()
+
+
+def test_every_job_runs_once_and_results_come_in_job_order(tmp_path: Path) -> None:
+    """Jobs are taken costliest first by whichever process is free; each runs exactly once, its
+    result comes back in the order of the jobs, and each process begins and ends once."""
+
+    def job(n: int, context: str) -> tuple[int, str]:
+        _log(tmp_path, f"job {n} {os.getpid()}")
+        time.sleep(0.02)  # long enough that the forked worker gets jobs too
+        return n * n, context
+
+    def begin() -> str:
+        _log(tmp_path, f"begin {os.getpid()}")
+        return "ctx"
+
+    def end(context: str) -> None:
+        _log(tmp_path, f"end {os.getpid()} {context}")
+
+    jobs = [((lambda c, n=n: job(n, c)), n % 7) for n in range(40)]
+    assert share_work(jobs, 2, begin, end) == [(n * n, "ctx") for n in range(40)]
+    lines = _lines(tmp_path)
+    ran = [line.split()[1] for line in lines if line.startswith("job")]
+    assert sorted(ran, key=int) == [str(n) for n in range(40)]
+    pids = {line.split()[2] for line in lines if line.startswith("job")}
+    assert str(os.getpid()) in pids and len(pids) == 2
+    begins = sorted(line.split()[1] for line in lines if line.startswith("begin"))
+    ends = sorted(line.split()[1] for line in lines if line.startswith("end"))
+    assert begins == ends == sorted(pids)
+    # The costliest jobs are taken first (each process takes one at a time, so the first two
+    # taken are the two costliest).
+    first_two = {int(x) for x in ran[:2]}
+    assert all(n % 7 == 6 for n in first_two)
+
+
+def test_a_job_that_fails_in_a_worker_runs_again_here(tmp_path: Path) -> None:
+    """The worker leaves out what failed there; this process runs it again, and the exception of
+    a job that fails everywhere surfaces here as itself."""
+    here = os.getpid()
+
+    def flaky(context: None) -> str:
+        time.sleep(0.02)
+        if os.getpid() != here:
+            raise ValueError("only in the worker")
+        return "done here"
+
+    jobs = [(flaky, 1) for _ in range(10)]
+    assert share_work(jobs, 2, lambda: None) == ["done here"] * 10
+
+    def broken(context: None) -> None:
+        time.sleep(0.02)
+        raise KeyError("everywhere")
+
+    with pytest.raises(KeyError, match="everywhere"):
+        share_work([(broken, 1)] * 6, 2, lambda: None)
+
+
+def test_the_jobs_of_a_worker_that_dies_are_done_here(tmp_path: Path) -> None:
+    """A worker that dies (or whose `end` fails) sends nothing: every job it took runs here."""
+    here = os.getpid()
+
+    def fragile(n: int, context: None) -> int:
+        time.sleep(0.02)
+        if os.getpid() != here and n == 5:
+            os._exit(3)
+        return n
+
+    assert share_work([((lambda c, n=n: fragile(n, c)), 1) for n in range(12)], 2, lambda: None) == list(range(12))
+
+    def end(context: None) -> None:
+        if os.getpid() != here:
+            raise OSError(28, "No space left on device")
+
+    def slow(n: int, context: None) -> int:
+        time.sleep(0.02)
+        return n
+
+    assert share_work([((lambda c, n=n: slow(n, c)), 1) for n in range(8)], 2, lambda: None, end) == list(range(8))
+
+
+def test_a_failure_here_surfaces_after_the_workers_are_reaped(tmp_path: Path) -> None:
+    """An OSError in this process's own `end` (a full disk when its last files are written) is
+    raised as itself, and no worker is left behind."""
+    here = os.getpid()
+
+    def end(context: None) -> None:
+        if os.getpid() == here:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        share_work([((lambda c, n=n: n), 1) for n in range(8)], 2, lambda: None, end)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_one_worker_runs_everything_here() -> None:
+    assert share_work([((lambda c, n=n: (n, os.getpid())), n) for n in range(5)], 1, lambda: None) == [
+        (n, os.getpid()) for n in range(5)
+    ]
