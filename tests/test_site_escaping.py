@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from validator.site.escaping import esc
+from validator.site.escaping import esc, esc_text
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -37,3 +37,8 @@ def test_other_values_are_escaped_like_markupsafe(value: Any) -> None:
 @given(st.text())
 def test_any_text_is_escaped_like_markupsafe(value: str) -> None:
     assert esc(value) == str(escape(value))
+
+
+@given(st.text())
+def test_esc_text_of_a_str_is_esc(value: str) -> None:
+    assert esc_text(value) == esc(value) and type(esc_text(value)) is str

@@ -13,12 +13,11 @@ import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
-from validator.site.escaping import esc
+from validator.site.escaping import esc, esc_text
 
 # The drawing's own coordinate system; the stylesheet scales it to the column's width.
 WIDTH = 640
@@ -90,27 +89,30 @@ def chart_points(leaderboard: Mapping[str, Any]) -> list[Point]:
     best_keys = {
         (h.get("model"), h.get("paper_id"), h.get("date")) for h in history if isinstance(h, Mapping)
     }
+    # A row is a record only if its model set one: the paper of any other row is never looked up
+    # (this loop runs over every result of every leaderboard).
+    best_models = {model for model, _, _ in best_keys}
     points: list[Point] = []
     for row in leaderboard.get("rows") or []:
         if not isinstance(row, Mapping) or row.get("rank") is None:
             continue
         value = metric_number((row.get("metrics") or {}).get(primary))
         evaluated_on = row.get("evaluated_on")
-        day = parse_day(evaluated_on)
+        day = _parse_day_text(evaluated_on) if isinstance(evaluated_on, str) else None
         if value is None or day is None:
             continue
         text = (row.get("metrics_text") or {}).get(primary)
         model = row.get("model")
-        paper_id = (row.get("paper") or {}).get("id")
+        best = model in best_models and (model, (row.get("paper") or {}).get("id"), evaluated_on) in best_keys
         points.append(
-            Point(
-                day=day,
-                value=value,
-                model=str(model or ""),
-                value_text=str(text) if text is not None else format_number(value),
-                date=str(evaluated_on),
-                best=(model, paper_id, evaluated_on) in best_keys,
-                extra=bool(row.get("uses_additional_data")),
+            Point(  # positional: a NamedTuple built from keywords costs twice as much
+                day,
+                value,
+                str(model or ""),
+                str(text) if text is not None else format_number(value),
+                evaluated_on,
+                best,
+                bool(row.get("uses_additional_data")),
             )
         )
     return points
@@ -267,14 +269,21 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
         out.append(f'<path class="sota-line" d="{"".join(path)}"/>')
     # Every ranked result; records drawn last so they sit on top.
     # One mark per ranked result, so the loop is lean: the scales are written out (the same
-    # arithmetic as sx/sy, so the same digits) and text is escaped with `esc` (no Markup objects).
+    # arithmetic as sx/sy, so the same digits; `[:-2]` drops a ".0" as `_fmt` does) and the
+    # title, a str, is escaped by `esc_text` (no Markup objects).
     out.append('<g class="points">')
     x_span, y_span = last_day - first_day, high - low
-    for point in sorted(points, key=attrgetter("best")):
-        classes, note = _MARKS[point.best, point.extra]
-        cx = f"{LEFT + (point.day - first_day) / x_span * plot_w:.1f}".rstrip("0").rstrip(".")
-        cy = f"{TOP + (high - point.value) / y_span * plot_h:.1f}".rstrip("0").rstrip(".")
-        title = esc(f"{point.model}: {point.value_text} ({point.date})")  # one escape: the glue is plain
-        out.append(f'<circle class="{classes}" cx="{cx}" cy="{cy}" r="5"><title>{title}{note}</title></circle>')
+    records: list[str] = []
+    for day, value, model, value_text, date, best, extra in points:
+        classes, note = _MARKS[best, extra]
+        cx = f"{LEFT + (day - first_day) / x_span * plot_w:.1f}"
+        cy = f"{TOP + (high - value) / y_span * plot_h:.1f}"
+        mark = (
+            f'<circle class="{classes}" cx="{cx[:-2] if cx[-1] == "0" else cx}" '
+            f'cy="{cy[:-2] if cy[-1] == "0" else cy}" r="5">'
+            f"<title>{esc_text(f'{model}: {value_text} ({date})')}{note}</title></circle>"
+        )
+        (records if best else out).append(mark)
+    out += records
     out.append("</g></svg>")
     return Markup("".join(out))
