@@ -219,8 +219,9 @@ def select(problems: Iterable[Problem], files: set[str] | None) -> list[Problem]
     return [p for p in problems if p.file in files or p.file is None]
 
 
-def load(root: Path) -> Repository:
-    """The repository at `root`, loaded on first use (a run whose answer is cached never loads it)."""
+def load(root: Path, *, remember: bool = True) -> Repository:
+    """The repository at `root`, loaded on first use (a run whose answer is cached never loads it).
+    `remember=False`: for a command that will not save the file cache (see `load_repository`)."""
     from validator.load.bulk import load_repository
 
-    return load_repository(root, lazy=True)
+    return load_repository(root, lazy=True, remember=remember)

@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
     unsafe = unsafe_output(Path(args.out), root)
     if unsafe:
         return fail(unsafe)
-    repo = pipeline.load(root)
+    repo = pipeline.load(root, remember=False)  # its checks save their answer, not the files
     problems = pipeline.cached_answer(repo)
     parallel = jobs(repo.result_count(), PARALLEL_FROM) >= 2 and can_fork()
     checking: Forked[list[Problem]] | None = None

@@ -175,9 +175,11 @@ def _read(path: str) -> tuple[bytes | None, tuple[int, int, int, int] | None]:
 
 
 def load_repository(
-    root: Path, overrides: dict[str, bytes | None] | None = None, *, lazy: bool = False
+    root: Path, overrides: dict[str, bytes | None] | None = None, *, lazy: bool = False, remember: bool = True
 ) -> Repository:
-    """Load every file under `root/results` (`overrides`: the files of a git revision)."""
+    """Load every file under `root/results` (`overrides`: the files of a git revision).
+    `remember=False`: files the cache does not hold are not prepared for it (a command that
+    never saves the file cache, such as `pwc build`, would pay for that and throw it away)."""
     if overrides is None:
         _MADE.clear()  # a new run over the working tree; a base revision loaded next shares it
     with paused_gc():
@@ -186,11 +188,11 @@ def load_repository(
     if lazy and overrides is None and filecache.enabled():
         index = filecache.index(root)
         if all(index.stats.get(rel, (0,) * 6)[5] >= 0 for rel in scan.files if scan.blobs[rel] is not None):
-            return LazyRepository(root, scan, digest)
+            return LazyRepository(root, scan, digest, remember)
     repo = Repository(root=root)
     repo.files = list(scan.files)
     repo.blobs = dict(scan.blobs)
-    _materialize(repo, root, scan, overrides is None)
+    _materialize(repo, root, scan, overrides is None, remember)
     repo.digest = digest
     return repo
 
@@ -238,12 +240,15 @@ def load_subset(root: Path, scan: _Scan, papers: set[str], others: set[str] | No
     return repo
 
 
-def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool) -> None:
-    """Fill `repo` with every file's entry: from the cache where it is there, else loaded."""
+def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool, remember: bool = True) -> None:
+    """Fill `repo` with every file's entry: from the cache where it is there, else loaded (and,
+    if `remember`, prepared for the cache)."""
     use_cache = filecache.enabled()
     store = filecache.entries(root) if use_cache else None
     index = filecache.index(root) if use_cache and on_disk else None
     cached_files = store.entries if store is not None else {}
+    if not remember:
+        store = None
     with paused_gc(), quiet_stderr():
         helper = _Helper.start(scan, cached_files)
         try:
@@ -461,17 +466,18 @@ def load_revision(
 class LazyRepository(Repository):
     """A repository whose files are loaded on first use of any field that needs them."""
 
-    def __init__(self, root: Path, scan: _Scan, digest: str) -> None:
+    def __init__(self, root: Path, scan: _Scan, digest: str, remember: bool = True) -> None:
         self.__dict__.update(root=root, files=list(scan.files), blobs=dict(scan.blobs), base=None, digest=digest)
         self._scan = scan
         self._results = scan.results
+        self._remember = remember
 
     def loaded(self) -> bool:
         return "papers" in self.__dict__
 
     def _load(self) -> None:
         plain = Repository(root=self.root)
-        _materialize(plain, self.root, self._scan, True)
+        _materialize(plain, self.root, self._scan, True, self._remember)
         for name in _HEAVY:
             self.__dict__[name] = getattr(plain, name)
 
