@@ -16,7 +16,7 @@ from typing import Any
 from validator.leaderboard.rank import Scored, rank_rows, ranked_history
 from validator.load.repository import DeclaredMetrics, Entry, Repository, value_text
 from validator.load.yamlload import Doc
-from validator.model.inputs import Paper, PaperFile, Uncertain
+from validator.model.inputs import Paper, PaperFile, Uncertain, date_sort_key
 
 SCHEMA_VERSION = 1
 
@@ -164,6 +164,7 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
         row_paper: dict[str, Any] | None = None
         code: list[dict[str, Any]] = []
         untagged = False
+        published_key = ""
         for index, result in enumerate(model.results):
             task_id = result.task
             dataset_id = result.dataset
@@ -177,8 +178,13 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
                 row_paper = {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)}
                 code = [{"url": link.url, "official": link.official} for link in paper.code]
                 untagged = _untagged(doc)
+                published_key = date_sort_key(paper.published)
             values, texts, value, text = _result_metrics(doc, index, result.metrics, declared, untagged)
-            evaluated_on = result.evaluated_on or paper.published
+            evaluated_on = result.evaluated_on
+            if evaluated_on:
+                date_key = None  # Scored works it out
+            else:  # most results: the paper's date, whose sort key is made once
+                evaluated_on, date_key = paper.published, published_key
             row = {
                 "rank": None,
                 "model": result.model,
@@ -191,7 +197,7 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
                 "source": entry.file,
             }
             ref = RowRef(entry, index, value, text)
-            scored = Scored(value, evaluated_on, result.model, (entry.id, entry.file, index), (row, ref))
+            scored = Scored(value, evaluated_on, result.model, (entry.id, entry.file, index), (row, ref), date_key)
             group = groups.get(key)
             if group is None:
                 groups[key] = [scored]

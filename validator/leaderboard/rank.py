@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from validator.model.inputs import date_sort_key
@@ -37,21 +38,31 @@ class Scored(Generic[T]):
     item: T
     date_key: str  # the date as it sorts, computed once: sorts read it often
 
-    def __init__(self, value: float | None, date: str, model: str, tiebreak: tuple[str | int, ...], item: T) -> None:
+    def __init__(
+        self,
+        value: float | None,
+        date: str,
+        model: str,
+        tiebreak: tuple[str | int, ...],
+        item: T,
+        date_key: str | None = None,  # date_sort_key(date), when the caller has it already
+    ) -> None:
         self.value = value
         self.date = date
         self.model = model
         self.tiebreak = tiebreak
         self.item = item
-        self.date_key = date_sort_key(date)
+        self.date_key = date_sort_key(date) if date_key is None else date_key
 
 
 def rankable(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def _sign(direction: str | None) -> float:
-    return -1.0 if direction == "higher" else 1.0
+# Leaderboard order is (value in its direction, date, model, tiebreak): two stable sorts with these C
+# key functions, the second on the value alone, cost less than one sort calling a Python key per row.
+_AFTER_VALUE = attrgetter("date_key", "model", "tiebreak")
+_VALUE = attrgetter("value")
 
 
 def rank_rows(rows: Iterable[Scored[T]], direction: str | None) -> list[tuple[int | None, Scored[T]]]:
@@ -69,9 +80,10 @@ def rank_rows(rows: Iterable[Scored[T]], direction: str | None) -> list[tuple[in
             ranked.append(row)
         else:
             unranked.append(row)
-    sign = _sign(direction)
-    ranked.sort(key=lambda r: (sign * r.value, r.date_key, r.model, r.tiebreak))  # type: ignore[operator]
-    unranked.sort(key=lambda r: (r.date_key, r.model, r.tiebreak))
+    ranked.sort(key=_AFTER_VALUE)
+    # reverse=True keeps equal values in the order of the first sort, as a descending key would.
+    ranked.sort(key=_VALUE, reverse=direction == "higher")
+    unranked.sort(key=_AFTER_VALUE)
     out: list[tuple[int | None, Scored[T]]] = []
     previous: float | None = None
     rank = 0
