@@ -26,7 +26,7 @@ from markupsafe import Markup
 from validator.atomic import TreeWriter
 from validator.forking import can_fork, share_work
 from validator.site.chart import format_number, sota_chart
-from validator.site.escaping import esc
+from validator.site.escaping import esc, esc_text
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -155,6 +155,14 @@ def _cell_text(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
     return format_number(values[name]) if name in values else ""
 
 
+def _cell_html(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
+    """`esc(_cell_text(...))`: a metric's cell as HTML (a text as written, a str, takes the short way)."""
+    text = texts.get(name)
+    if type(text) is str:
+        return esc_text(text)
+    return esc(_cell_text(texts, values, name))
+
+
 _NO_MARKUP = Markup("")
 
 
@@ -165,6 +173,7 @@ class _Site:
         self.env = environment()
         self.templates: dict[tuple[str, str], Template] = {}
         self.links: dict[tuple[str, str, str], Markup] = {}
+        self.links_to_papers: dict[str, dict[str, str]] = {}  # root -> paper id -> link (HTML)
         self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
         self.related_items: dict[tuple[str, str] | None, str] = {}
         self.result_boards: dict[tuple[str, str], tuple[Markup, Markup, str | None, str]] = {}
@@ -275,12 +284,19 @@ class _Site:
     # -- fragments repeated across many pages, built once. Ids are slugs (checked) and roots are
     # ours; every other string goes through esc(), exactly as autoescaping would. --
 
-    def paper_link(self, root: str, paper_id: str) -> Markup:
-        key = ("paper", root, paper_id)
-        link = self.links.get(key)
+    def paper_links(self, root: str) -> dict[str, str]:
+        """The links to papers made so far for pages at `root`, by paper id (see `paper_link`)."""
+        links = self.links_to_papers.get(root)
+        if links is None:
+            links = self.links_to_papers[root] = {}
+        return links
+
+    def paper_link(self, root: str, paper_id: str) -> str:
+        links = self.paper_links(root)
+        link = links.get(paper_id)
         if link is None:
             title = _get(self.papers.get(paper_id, {}), "title", paper_id)
-            link = self.links[key] = Markup(f'<a href="{root}papers/{paper_id}/">{esc(title)}</a>')
+            link = links[paper_id] = f'<a href="{root}papers/{paper_id}/">{esc(title)}</a>'
         return link
 
     def named_link(self, kind: str, root: str, ident: str, name: str) -> Markup:
@@ -561,35 +577,46 @@ class _Site:
         """The `<tr>`s of a leaderboard's table, one line each, and whether any row used extra data.
 
         This is the site's hottest loop (every result of every leaderboard), so the rows are
-        f-strings rather than a template loop; every contributor value goes through `esc`."""
+        f-strings rather than a template loop; every contributor value goes through `esc`
+        (`esc_text` when it is known to be a str), and the loop keeps to local names."""
         root = "../../../"
         columns = [(f'<td class="num" data-label="{esc(name)}">', name) for name in names]
+        paged, links, paper_link, code_links = self.paged, self.paper_links(root), self.paper_link, self.code_links
         lines = []
+        append = lines.append
         has_extra = False
         for row in rows:
-            row = _fields(row)
-            paper = _fields(row.get("paper"))
+            if type(row) is not dict:
+                row = _fields(row)
+            paper = row.get("paper")
+            if type(paper) is not dict:
+                paper = _fields(paper)
             paper_id = paper.get("id")
-            if type(paper_id) is str and paper_id in self.paged:
-                paper_cell = self.paper_link(root, paper_id)
+            if type(paper_id) is str and paper_id in paged:
+                paper_cell = links.get(paper_id) or paper_link(root, paper_id)
             elif https(paper.get("url")):
                 paper_cell = f'<a href="{esc(paper["url"])}" rel="noopener">{esc(_or(paper.get("title"), "paper"))}</a>'
             else:
                 paper_cell = esc(_or(paper.get("title"), ""))
-            texts, values = _fields(row.get("metrics_text")), _fields(row.get("metrics"))
-            cells = "".join(
-                [f"{start}{esc(_cell_text(texts, values, name))}</td>" for start, name in columns]
-            )
-            rank = row.get("rank")
+            texts, values = row.get("metrics_text"), row.get("metrics")
+            if type(texts) is not dict:
+                texts = _fields(texts)
+            if type(values) is not dict:
+                values = _fields(values)
+            cells = "".join([f"{start}{_cell_html(texts, values, name)}</td>" for start, name in columns])
+            rank, model, date, code = row.get("rank"), row.get("model"), row.get("evaluated_on"), row.get("code")
+            model = esc_text(model) if type(model) is str else esc(_or(model, ""))
+            date = esc_text(date) if type(date) is str else esc(_or(date, ""))
             extra = bool(row.get("uses_additional_data"))
             has_extra = has_extra or extra
-            lines.append(
-                f'<tr{EXTRA_ROW if extra else ""}><td class="num rank">{"—" if rank is None else esc(rank)}</td>'
-                f'<th scope="row" class="model">{esc(_or(row.get("model"), ""))}</th>{cells}'
+            append(
+                f'<tr{EXTRA_ROW if extra else ""}><td class="num rank">'
+                f'{rank if type(rank) is int else "—" if rank is None else esc(rank)}</td>'
+                f'<th scope="row" class="model">{model}</th>{cells}'
                 f'<td class="extra-cell">{EXTRA_TAG if extra else ""}</td>'
                 f'<td class="paper" data-label="Paper">{paper_cell}</td>'
-                f'<td class="code" data-label="Code">{self.code_links(row.get("code"))}</td>'
-                f'<td class="nowrap" data-label="Date">{esc(_or(row.get("evaluated_on"), ""))}</td></tr>'
+                f'<td class="code" data-label="Code">{code_links(code) if code else ""}</td>'
+                f'<td class="nowrap" data-label="Date">{date}</td></tr>'
             )
         return Markup("\n".join(lines)), has_extra
 
