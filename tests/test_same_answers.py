@@ -66,6 +66,16 @@ def _run_jobs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str
         monkeypatch.delenv("PWC_JOBS")
 
 
+def _run_chunked(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path
+                 ) -> tuple[int, dict]:
+    """The parse helper sends each document as it goes, and this process takes them in between."""
+    from validator.load import bulk
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bulk._Helper, "CHUNK", 1)
+        return _run_jobs(monkeypatch, capsys, root)
+
+
 def test_every_path_gives_the_same_problems(
     corpus: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -91,6 +101,7 @@ def test_every_path_gives_the_same_problems(
         "fast, two processes": _run_jobs(monkeypatch, capsys, root),
         "fast, two processes, cold cache": _run_jobs(monkeypatch, capsys, root, tmp_path / "c3"),
         "fast, two processes, warm cache": _run_jobs(monkeypatch, capsys, root, tmp_path / "c3"),
+        "fast, two processes, one document per message": _run_chunked(monkeypatch, capsys, root),
         "plain, cold cache": _run(monkeypatch, capsys, root, fast=False, cache=tmp_path / "c2"),
         "plain, warm cache": _run(monkeypatch, capsys, root, fast=False, cache=tmp_path / "c2"),
     }

@@ -19,6 +19,7 @@ import contextlib
 import gc
 import os
 import pickle
+import select
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -285,6 +286,8 @@ def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None,
                         repo.problems.extend(problems)
                         _note_id(repo, rel)
                         continue
+            if helper is not None:
+                helper.drain()
             parsed = helper.parsed(rel) if helper is not None else None
             kind, model, doc, problems = load_file(rel, data, parsed=parsed)
             results = len(model.results) if kind == "paper" and model is not None else 0
@@ -325,15 +328,27 @@ def jobs(work: int, minimum: int) -> int:
 
 
 class _Helper:
-    """A forked process that runs the fast YAML path on the second half of the files to parse
-    while this one loads the first half; it sends back each document's data and typed-scalar
-    texts (sending models would cost more than validating them again here)."""
+    """A forked process that runs the fast YAML path on the last part of the files to parse while
+    this one loads the first part; it sends back each document's data and typed-scalar texts
+    (sending models would cost more than validating them again here), in chunks as it goes, so
+    this process validates the helper's first documents while the helper parses the next.
+
+    This process also validates every document, so the helper takes more than half of the
+    parsing (`SHARE`)."""
+
+    SHARE = 0.6
+    CHUNK = 250  # documents per message
 
     def __init__(self, pid: int, fd: int, theirs: set[str]) -> None:
         self.pid = pid
         self.fd = fd
         self.theirs = theirs
-        self.results: dict[str, Any] | None = None
+        self.results: dict[str, Any] = {}
+        self.done = False
+        # What has arrived and is not unpickled yet. While this process loads its own files it
+        # keeps emptying the pipe (`drain`), else the helper would wait on a full pipe.
+        self.buffer = bytearray()
+        os.set_blocking(fd, False)
 
     @classmethod
     def start(cls, scan: _Scan, cached: dict) -> _Helper | None:
@@ -343,21 +358,23 @@ class _Helper:
         ]
         if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not fastyaml.enabled():
             return None
-        theirs = todo[len(todo) // 2 :]
+        theirs = todo[int(len(todo) * (1 - cls.SHARE)) :]
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the helper
             code = 0
             try:
                 os.close(read_fd)
-                out: dict[str, Any] = {}
-                for rel in theirs:
-                    text, _problems = decode(rel, scan.data[rel])
-                    doc = fastyaml.fast_parse(rel, text) if text is not None else None
-                    out[rel] = None if doc is None else (doc.data, doc.raw)
-                view = memoryview(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-                while view:
-                    view = view[os.write(write_fd, view) :]
+                for start in range(0, len(theirs), cls.CHUNK):
+                    out: dict[str, Any] = {}
+                    for rel in theirs[start : start + cls.CHUNK]:
+                        text, _problems = decode(rel, scan.data[rel])
+                        doc = fastyaml.fast_parse(rel, text) if text is not None else None
+                        out[rel] = None if doc is None else (doc.data, doc.raw)
+                    payload = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+                    view = memoryview(len(payload).to_bytes(8, "big") + payload)
+                    while view:
+                        view = view[os.write(write_fd, view) :]
             except BaseException:  # noqa: BLE001 - the parent parses what it does not get
                 code = 1
             finally:
@@ -365,29 +382,51 @@ class _Helper:
         os.close(write_fd)
         return cls(pid, read_fd, set(theirs))
 
+    def drain(self) -> None:
+        """Take what the helper has sent so far, without waiting."""
+        if self.done:
+            return
+        try:
+            while part := os.read(self.fd, 1 << 20):
+                self.buffer += part
+        except BlockingIOError:  # nothing more for now
+            return
+        self.finish()  # the end of the pipe: the helper is done (or died)
+
     def parsed(self, rel: str) -> Any:
-        """(data, raw) of `rel` if the helper parsed it by the fast path, else None."""
+        """(data, raw) of `rel` if the helper parsed it by the fast path, else None (then this
+        process parses it)."""
         if rel not in self.theirs:
             return None
-        return self.finish().get(rel)
+        while rel not in self.results and self._next_chunk():
+            pass
+        return self.results.get(rel)
 
-    def finish(self) -> dict[str, Any]:
-        """The helper's results (read once); empty if it failed: then this process parses all."""
-        if self.results is None:
-            self.results = {}
-            chunks = []
-            try:
-                while chunk := os.read(self.fd, 1 << 20):
-                    chunks.append(chunk)
-            finally:
-                os.close(self.fd)
-                _pid, status = os.waitpid(self.pid, 0)
-            if status == 0 and chunks:
-                try:
-                    self.results = pickle.loads(b"".join(chunks))
-                except Exception:  # noqa: BLE001 - whatever it sent, this process can parse again
-                    self.results = {}
-        return self.results
+    def _next_chunk(self) -> bool:
+        """Unpickle the next chunk into `results`, waiting for it if need be; False at the end."""
+        while True:
+            if len(self.buffer) >= 8:
+                size = 8 + int.from_bytes(self.buffer[:8], "big")
+                if len(self.buffer) >= size:
+                    try:
+                        self.results.update(pickle.loads(self.buffer[8:size]))
+                    except Exception:  # noqa: BLE001 - whatever it sent, this process parses again
+                        self.buffer.clear()
+                        self.finish()
+                        return False
+                    del self.buffer[:size]
+                    return True
+            if self.done:
+                return False
+            select.select([self.fd], [], [])
+            self.drain()
+
+    def finish(self) -> None:
+        """Stop listening and reap the helper (once); what it has not sent is parsed here."""
+        if not self.done:
+            self.done = True
+            os.close(self.fd)
+            os.waitpid(self.pid, 0)
 
 
 # (rel, blob id) -> what `_from_cache` made of it: a base revision and the working tree share
