@@ -49,6 +49,7 @@ DEFAULT_AREA = "Miscellaneous"
 ARROWS = {"higher": "↑", "lower": "↓"}
 EXTRA_ROW = ' class="extra"'
 EXTRA_TAG = '<span class="tag extra-tag">extra data</span>'
+NO_METRIC = '<td class="metric"></td><td class="value"></td>'
 
 
 def https(url: Any) -> str | None:
@@ -172,11 +173,11 @@ class _Site:
     def __init__(self, api: Any, out_dir: Path) -> None:
         self.env = environment()
         self.templates: dict[tuple[str, str], Template] = {}
-        self.links: dict[tuple[str, str, str], Markup] = {}
+        self.links: dict[tuple[str, str, str], str] = {}
         self.links_to_papers: dict[str, dict[str, str]] = {}  # root -> paper id -> link (HTML)
         self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
         self.related_items: dict[tuple[str, str] | None, str] = {}
-        self.result_boards: dict[tuple[str, str], tuple[Markup, Markup, str | None, str]] = {}
+        self.result_boards: dict[tuple[str, str], tuple[str, str, str | None, str]] = {}
         self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
         self.out_dir = out_dir
         self.writer: TreeWriter  # one per process that renders (see site_jobs)
@@ -299,11 +300,11 @@ class _Site:
             link = links[paper_id] = f'<a href="{root}papers/{paper_id}/">{esc(title)}</a>'
         return link
 
-    def named_link(self, kind: str, root: str, ident: str, name: str) -> Markup:
+    def named_link(self, kind: str, root: str, ident: str, name: str) -> str:
         key = (kind, root, ident)
         link = self.links.get(key)
         if link is None:
-            link = self.links[key] = Markup(f'<a href="{root}{kind}/{ident}/">{esc(name)}</a>')
+            link = self.links[key] = f'<a href="{root}{kind}/{ident}/">{esc(name)}</a>'
         return link
 
     def code_links(self, code: Any) -> Markup:
@@ -670,19 +671,22 @@ class _Site:
 
     def _paper_results(self, results: list[Any]) -> tuple[Markup, Markup]:
         """The rows of a paper's results table (a result with several metrics spans several rows,
-        the leaderboard's primary metric first) and the tag links of the tasks they are on."""
+        the leaderboard's primary metric first) and the tag links of the tasks they are on.
+        Every result of every paper passes here: the loop keeps to local names."""
         lines, tags, seen_tasks = [], [], set()
+        boards = self.result_boards
         for result in results:
-            result = _fields(result)
+            if type(result) is not dict:
+                result = _fields(result)
             task, dataset = _fields(result.get("task")), _fields(result.get("dataset"))
             task_id, dataset_id = task.get("id"), dataset.get("id")
             if type(task_id) is not str or type(dataset_id) is not str:
                 continue
-            board = self.result_boards.get((task_id, dataset_id))
+            board = boards.get((task_id, dataset_id))
             if board is None:  # what every result on this leaderboard shares, built once
                 if not (is_slug(task_id) and is_slug(dataset_id)):
                     continue
-                board = self.result_boards[(task_id, dataset_id)] = (
+                board = boards[(task_id, dataset_id)] = (
                     self.named_link("tasks", "../../", task_id, _or(task.get("name"), task_id)),
                     self.named_link("datasets", "../../", dataset_id, _or(dataset.get("name"), dataset_id)),
                     self.primary.get((task_id, dataset_id)),
@@ -693,44 +697,49 @@ class _Site:
                 seen_tasks.add(task_id)
                 task_name = _or(task.get("name"), task_id)
                 tags.append(f'<li><a class="tag-link" href="../../tasks/{task_id}/">{esc(task_name)}</a></li>')
-            values, texts = _fields(result.get("metrics")), _fields(result.get("metrics_text"))
+            texts, values = result.get("metrics_text"), result.get("metrics")
+            if type(texts) is not dict:
+                texts = _fields(texts)
+            if type(values) is not dict:
+                values = _fields(values)
             names = list(texts or values)
-            if primary in names:  # the metric that ranks the leaderboard first
+            if primary in names and names[0] != primary:  # the metric that ranks the leaderboard first
                 names.remove(primary)
                 names.insert(0, primary)
-            rank, rows = result.get("rank"), result.get("rows")
-            rank_text = f"#{rank}" + (f" of {rows}" if rows else "") if rank is not None else "unranked"
+            cells = [
+                f'<td class="metric">{esc(name)}</td><td class="num value">{_cell_html(texts, values, name)}</td>'
+                for name in names
+            ]
+            rank, model = result.get("rank"), result.get("model")
+            if rank is None:
+                rank_text = "unranked"
+            else:
+                rows = result.get("rows")
+                rank_text = esc(f"#{rank} of {rows}" if rows else f"#{rank}")
             extra = bool(result.get("uses_additional_data"))
             span = len(names) or 1
-            if names:
-                first = (
-                    f'<td class="metric">{esc(names[0])}</td>'
-                    f'<td class="num value">{esc(_cell_text(texts, values, names[0]))}</td>'
-                )
-            else:
-                first = '<td class="metric"></td><td class="value"></td>'
             lines.append(
                 f'<tr class="result-start{" extra" if extra else ""}">'
                 f'<td rowspan="{span}" data-label="Task">{task_link}</td>'
                 f'<td rowspan="{span}" data-label="Dataset">{dataset_link}{" " + EXTRA_TAG if extra else ""}</td>'
-                f'<th scope="row" rowspan="{span}" class="model">{esc(_or(result.get("model"), ""))}</th>{first}'
-                f'<td rowspan="{span}" class="num rank" data-label="Rank">{board_link}{esc(rank_text)}</a></td></tr>'
+                f'<th scope="row" rowspan="{span}" class="model">'
+                f'{esc_text(model) if type(model) is str else esc(_or(model, ""))}</th>'
+                f'{cells[0] if cells else NO_METRIC}'
+                f'<td rowspan="{span}" class="num rank" data-label="Rank">{board_link}{rank_text}</a></td></tr>'
             )
-            for name in names[1:]:
-                lines.append(
-                    f'<tr{EXTRA_ROW if extra else ""}><td class="metric">{esc(name)}</td>'
-                    f'<td class="num value">{esc(_cell_text(texts, values, name))}</td></tr>'
-                )
+            for cell in cells[1:]:
+                lines.append(f"<tr{EXTRA_ROW if extra else ''}>{cell}</tr>")
         return Markup("\n".join(lines)), Markup("\n".join(tags))
 
     def _related(self, related: list[Any]) -> Markup:
         """The `<li>`s of the related papers that have a page, each with its date."""
         items = []
-        cache = self.related_items
+        cache, paged = self.related_items, self.paged
         for entry in related:
-            entry = _fields(entry)
+            if type(entry) is not dict:
+                entry = _fields(entry)
             related_id, published = entry.get("id"), entry.get("published")
-            if type(related_id) is not str or related_id not in self.paged:
+            if type(related_id) is not str or related_id not in paged:
                 continue
             key = (related_id, published) if type(published) is str else None
             item = cache.get(key)
