@@ -32,7 +32,6 @@ too many paper files are unknown to the table. `PWC_SCOPE=0` always checks every
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 from collections import defaultdict
@@ -43,6 +42,7 @@ from typing import Any, NamedTuple
 
 from validator.checks.duplicates import groups_of, identifiers
 from validator.checks.metrics import Row, normalised, number
+from validator.gcpause import paused_gc
 from validator.load import filecache
 from validator.load.repository import Repository, file_id, kind_of
 from validator.model.inputs import date_sort_key
@@ -80,13 +80,8 @@ def enabled() -> bool:
 
 def build_table(repo: Repository) -> Table:
     """The table of a fully loaded repository."""
-    was = gc.isenabled()
-    gc.disable()  # tens of thousands of tuples on top of a large heap: no collection meanwhile
-    try:
+    with paused_gc():  # tens of thousands of tuples on top of a large heap: no collection meanwhile
         return _build_table(repo)
-    finally:
-        if was:
-            gc.enable()
 
 
 def _build_table(repo: Repository) -> Table:
@@ -156,13 +151,8 @@ def read_table(root: Path) -> Table | None:
     try:
         with filecache.path_of(root, "boards").open("rb") as fh:
             data = fh.read()
-        was = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             table = pickle.loads(data)
-        finally:
-            if was:
-                gc.enable()
     except Exception:  # noqa: BLE001 - an unreadable table is no table: the full check runs
         return None
     if not isinstance(table, Table) or table.code != filecache.code_digest():

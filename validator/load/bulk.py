@@ -16,7 +16,6 @@ loader (the same models, documents, positions and problems), but:
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import select
@@ -24,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from validator.gcpause import paused_gc
 from validator.load import fastyaml, filecache
 from validator.load.repository import (
     _MODELS,
@@ -42,19 +42,6 @@ _PAPERS = "results/papers/"
 
 # The Repository fields that need the files loaded.
 _HEAVY = ("tasks", "datasets", "papers", "catalogue", "task_ids", "dataset_ids", "problems", "declared")
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic collection while the corpus is built; afterwards it is frozen (never scanned)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
 
 
 @contextlib.contextmanager

@@ -21,7 +21,6 @@ stops a validation and never changes an answer. `PWC_CACHE=0` turns it off.
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import hashlib
 import os
 import pickle
@@ -32,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from validator.gcpause import paused_gc
 
 FORMAT = 2
 _MAX_ANSWERS = 8
@@ -227,13 +228,8 @@ def _read(root: Path, part: str, cls: type) -> Any:
         try:
             with _path(root, part).open("rb") as fh:
                 blob = fh.read()
-            was = gc.isenabled()
-            gc.disable()  # a pickle of many small objects loads 3-5x faster without collections
-            try:
+            with paused_gc():  # a pickle of many small objects loads 3-5x faster without collections
                 loaded = pickle.loads(blob)
-            finally:
-                if was:
-                    gc.enable()
             if isinstance(loaded, cls) and loaded.code == value.code:
                 value = loaded
                 value.dirty = False
