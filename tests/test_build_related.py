@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from validator.export.api import RELATED_MAX, RELATED_WINDOW, _related
-from validator.leaderboard.build import Board, RowRef
 from validator.load.repository import Entry
 from validator.load.yamlload import Doc
 from validator.model.inputs import PaperFile
@@ -31,18 +30,11 @@ def _entry(pid: str) -> Entry[PaperFile]:
 ENTRIES = {pid: _entry(pid) for pid in IDS}
 
 
-def _boards(orders: list[list[str]]) -> list[Board]:
-    return [
-        Board("task", f"dataset-{n}", {}, [RowRef(ENTRIES[pid], 0, None, None) for pid in order])
-        for n, order in enumerate(orders)
-    ]
-
-
-def _plain(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
+def _plain(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
     """The rule, the plain way: count shared leaderboards and the closest distance, sort by key."""
     positions: dict[str, list[tuple[list[str], int]]] = {}
-    for board in boards:
-        order = list(dict.fromkeys(ref.paper.id for ref in board.refs))
+    for board in orders:
+        order = list(dict.fromkeys(board))
         for i, pid in enumerate(order):
             positions.setdefault(pid, []).append((order, i))
     related = {}
@@ -69,14 +61,13 @@ def _plain(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[str
     st.sets(st.sampled_from(IDS), max_size=3),
 )
 def test_related_follows_the_rule(orders: list[list[str]], unknown: set[str]) -> None:
-    boards = _boards(orders)
     papers = {pid: e for pid, e in ENTRIES.items() if pid not in unknown}  # papers with no page
-    assert _related(boards, papers) == _plain(boards, papers)
+    assert _related(orders, papers) == _plain(orders, papers)
 
 
 def test_most_shared_first_then_closest_then_by_id() -> None:
     a, b, c, d, e = IDS[:5]
     # b shares two leaderboards with a; c and e are next to a on one, d two places away.
-    related = _related(_boards([[a, c, d], [b, a], [e, a, b]]), ENTRIES)
+    related = _related([[a, c, d], [b, a], [e, a, b]], ENTRIES)
     assert [s["id"] for s in related[a]] == [b, c, e, d]
     assert related[a][0] == {"id": b, "title": f"Title of {b}", "published": "2020-01"}

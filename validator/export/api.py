@@ -7,12 +7,13 @@ result into file bytes and `validator.commands.build` writes them. The site rend
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import add
 from typing import Any
 
 from validator.export.archive import evaluation_tables
-from validator.leaderboard.build import SCHEMA_VERSION, Board, build_boards, leaderboard_path, paper_url
+from validator.leaderboard.build import SCHEMA_VERSION, Board, build_boards_and_refs, leaderboard_path, paper_url
 from validator.load.repository import Entry, Repository
 from validator.model.inputs import PaperFile
 
@@ -68,11 +69,12 @@ def _papers_by_id(repo: Repository) -> dict[str, Entry[PaperFile]]:
     return by_id
 
 
-def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
+def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
     """For each paper, up to RELATED_MAX papers sharing its leaderboards: most shared first, then the
-    closest in rank, then by id. Only rank neighbours (RELATED_WINDOW either side) are compared."""
+    closest in rank, then by id. Only rank neighbours (RELATED_WINDOW either side) are compared.
+    `orders`: each leaderboard's paper ids in rank order (a paper may have several rows)."""
     # A paper once per leaderboard, at its best row.
-    orders = [list(dict.fromkeys([ref.paper.id for ref in board.refs])) for board in boards]
+    orders = [list(dict.fromkeys(order)) for order in orders]
     ids = sorted({pid for order in orders for pid in order})
     # Papers are numbered in id order, so that a candidate's sort key (most shared, closest, id)
     # is one integer, distance * count + number (less span for each leaderboard shared beyond
@@ -86,14 +88,14 @@ def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[s
         for at in range(RELATED_WINDOW + 1)
         for size in range(at + 1, at + RELATED_WINDOW + 2)
     }
-    # For each paper, on each of its leaderboards: the window around it and the steps of its places.
-    windows: list[list[tuple[list[int], list[int]]]] = [[] for _ in ids]
+    # Each paper's keys on all its leaderboards: for each, those of the window around it.
+    keys_of: list[list[int]] = [[] for _ in ids]
     for order in orders:
         numbered = [number[pid] for pid in order]
         for i, n in enumerate(numbered):
             low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
             near = numbered[low : i + RELATED_WINDOW + 1]
-            windows[n].append((steps[(i - low, len(near))], near))
+            keys_of[n] += map(add, steps[(i - low, len(near))], near)  # map(): C, not the interpreter
     summaries: list[dict[str, Any] | None] = []
     for pid in ids:
         entry = papers.get(pid)
@@ -102,56 +104,44 @@ def _related(boards: list[Board], papers: dict[str, Entry[PaperFile]]) -> dict[s
     complete = None not in summaries
     number_of = count.__rmod__  # key -> key % count, the paper's number
     related: dict[str, list[dict[str, Any]]] = {}
-    # map() with C functions keeps the per-candidate work out of the interpreter.
-    for n, where in enumerate(windows):
-        boards_in = len(where)
-        if boards_in == 1:
-            step, near = where[0]
-            keys = list(map(add, step, near))
-        else:
-            keys = []
-            met: set[int] = set()
-            for step, near in where:
-                keys.extend(map(add, step, near))
-                met.update(near)
-            # Every place holds a different paper, but the paper itself is once on each
-            # leaderboard, unless some paper is met on several leaderboards.
-            if len(met) < len(keys) - boards_in + 1:
-                keys = _shared_first(keys, n, count, span)
-                boards_in = 0
+    for n, keys in enumerate(keys_of):
         keys.sort()
-        if boards_in:
-            del keys[-boards_in:]  # the paper itself, once per leaderboard, sorts last
-        chosen = list(map(summaries.__getitem__, map(number_of, keys[:RELATED_MAX])))
+        # The paper itself, once per leaderboard, sorts last: every other key is below span.
+        others = bisect_left(keys, span)
+        # Every place of a window holds a different paper, so the other papers are all different
+        # unless one is met on several leaderboards (then fewer numbers than keys, with itself).
+        if others < len(keys) - 1 and len(set(map(number_of, keys))) <= others:
+            keys = _shared_first(keys[:others], count, span)
+            keys.sort()
+        chosen = list(map(summaries.__getitem__, map(number_of, keys[: min(others, RELATED_MAX)])))
         related[ids[n]] = chosen if complete else [s for s in chosen if s is not None]
     return related
 
 
-def _shared_first(keys: list[int], itself: int, count: int, span: int) -> list[int]:
-    """One key per paper but `itself`: its closest distance, less span for each leaderboard shared
-    beyond the first."""
-    keys.sort()  # a paper's first key is then its closest place
+def _shared_first(keys: list[int], count: int, span: int) -> list[int]:
+    """One key per paper of the sorted `keys`: its closest distance, less span for each leaderboard
+    shared beyond the first."""
     score: dict[int, int] = {}
     get = score.get
-    for key in keys:
+    for key in keys:  # in order: a paper's first key is its closest place
         o = key % count
         found = get(o)
         score[o] = key if found is None else found - span
-    score.pop(itself, None)
     return list(score.values())
 
 
 def build_api(repo: Repository) -> ApiData:
     """Everything `pwc build` publishes, from a loaded (and valid) repository."""
-    boards = build_boards(repo)
+    boards, refs = build_boards_and_refs(repo)
     leaderboards = [b.data for b in boards]
     papers_by_id = _papers_by_id(repo)
 
     board_count_by_task: dict[str, int] = {}
     board_count_by_dataset: dict[str, int] = {}
     index_boards: list[dict[str, Any]] = []
-    # Paper file -> (result index, the result as its paper page lists it), in board order.
-    placed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    # What each result on a paper page shares with the other rows of its leaderboard, by board.
+    contexts: list[tuple[dict[str, Any], dict[str, Any], int, str]] = []
+    orders: list[list[str]] = []  # each leaderboard's paper ids, in rank order
     for board in boards:
         data = board.data
         board_count_by_task[board.task_id] = board_count_by_task.get(board.task_id, 0) + 1
@@ -160,6 +150,7 @@ def build_api(repo: Repository) -> ApiData:
         for metric in data["metrics"]:
             if metric["name"] == data["primary_metric"]:
                 unit = metric["unit"]
+        path = leaderboard_path(board.task_id, board.dataset_id)
         index_boards.append(
             {
                 "task": data["task"],
@@ -169,29 +160,36 @@ def build_api(repo: Repository) -> ApiData:
                 "unit": unit,
                 "rows": len(data["rows"]),
                 "first": _first(data),
-                "path": leaderboard_path(board.task_id, board.dataset_id),
+                "path": path,
             }
         )
-        task, dataset, size = data["task"], data["dataset"], len(data["rows"])
-        path = leaderboard_path(board.task_id, board.dataset_id)
-        for ref, row in zip(board.refs, data["rows"], strict=True):
-            result = {
+        contexts.append((data["task"], data["dataset"], len(data["rows"]), path))
+        orders.append([row["paper"]["id"] for row in data["rows"]])
+
+    # Paper file -> its results as its page lists them: the refs come paper by paper in file order
+    # (a result on no leaderboard, of an unknown task or dataset, has none).
+    placed: dict[str, list[dict[str, Any]]] = {}
+    owner: Entry[PaperFile] | None = None
+    listed: list[dict[str, Any]] = []
+    for ref in refs:
+        if ref.paper is not owner:
+            owner = ref.paper
+            listed = placed[owner.file] = []
+        task, dataset, size, path = contexts[ref.board]
+        listed.append(
+            {
                 "task": task,
                 "dataset": dataset,
-                "model": row["model"],
-                "metrics": row["metrics"],
-                "metrics_text": row["metrics_text"],
-                "rank": row["rank"],
+                "model": ref.model,
+                "metrics": ref.metrics,
+                "metrics_text": ref.metrics_text,
+                "rank": ref.rank,
                 "rows": size,
                 "leaderboard": path,
-                "uses_additional_data": row["uses_additional_data"],
-                "evaluated_on": row["evaluated_on"],
+                "uses_additional_data": ref.uses_additional_data,
+                "evaluated_on": ref.evaluated_on,
             }
-            found = placed.get(ref.paper.file)
-            if found is None:
-                placed[ref.paper.file] = [(ref.index, result)]
-            else:
-                found.append((ref.index, result))
+        )
 
     children: dict[str, list[str]] = {}
     for task_id, entry in repo.tasks.items():
@@ -242,16 +240,13 @@ def build_api(repo: Repository) -> ApiData:
             }
         )
 
-    related = _related(boards, papers_by_id)
+    related = _related(orders, papers_by_id)
     pages: dict[str, dict[str, Any]] = {}
     index_papers = []
     for paper_id in sorted(papers_by_id):
         entry = papers_by_id[paper_id]
         paper = entry.model.paper
-        # In the file's order; a result on no leaderboard (unknown task or dataset) is left out.
-        found = placed.get(entry.file, [])
-        found.sort()  # by result index: one result has one index, so no two dicts are compared
-        results = [result for _index, result in found]
+        results = placed.get(entry.file, [])
         pages[paper_id] = {
             "schema_version": SCHEMA_VERSION,
             "id": paper_id,

@@ -36,11 +36,12 @@ def _dataset_object(
     dataset = repo.datasets[board.dataset_id].model
     rows = []
     for ref, row in zip(board.refs, board.data["rows"], strict=True):
-        entry = ref.paper
-        shared = of_paper.get(entry.file)
+        # By the row's file, not through `ref`: the ref and its paper entry are read only for a
+        # paper's first row (tens of thousands of rows, each ref elsewhere in memory).
+        shared = of_paper.get(row["source"])
         if shared is None:
-            paper = entry.model.paper
-            shared = of_paper[entry.file] = (
+            paper = ref.paper.model.paper
+            shared = of_paper[row["source"]] = (
                 paper.title,
                 archive_paper_url(paper),
                 paper.published,

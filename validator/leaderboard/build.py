@@ -43,12 +43,26 @@ def leaderboard_path(task_id: str, dataset_id: str) -> str:
 
 @dataclass(slots=True)
 class RowRef:
-    """Where a row came from, for outputs that follow rows back to their papers."""
+    """One result on a leaderboard: where it came from, for outputs that follow rows back to their
+    papers, and what its row shows.
+
+    The refs are made in the papers' file order, each next to its metrics in memory, and the rows
+    only once ranked, in leaderboard order: the paper pages then read the refs, and the leaderboard
+    files and the archive the rows, in the order they lie in memory (at 50,000 results, reading
+    them out of order costs more than building them)."""
 
     paper: Entry[PaperFile]
     index: int  # position in the paper file's `results`
     primary_value: float | int | None  # the primary metric's number (the value of an uncertain one)
     primary_text: str | None
+    model: str
+    evaluated_on: str  # the result's date, else the paper's
+    metrics: dict[str, Any]  # the row's `metrics` and `metrics_text`, shared with it
+    metrics_text: dict[str, str]
+    uses_additional_data: bool
+    shared: tuple[dict[str, Any], list[dict[str, Any]]]  # the row's `paper` and `code`, one per paper
+    rank: int | None = None  # set when the leaderboard is ranked
+    board: int = -1  # the position of its leaderboard in `build_boards`' list
 
 
 @dataclass(slots=True)
@@ -154,15 +168,22 @@ def _untagged(doc: Doc) -> bool:
 def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = None) -> list[Board]:
     """Every (task, dataset) pair that has results, ranked, in (task id, dataset id) order; only the
     given pairs when `pairs` is not None (a PR check needs only the leaderboards its files touch)."""
-    groups: dict[tuple[str, str], list[Scored[tuple[dict[str, Any], RowRef]]]] = {}
+    return build_boards_and_refs(repo, pairs)[0]
+
+
+def build_boards_and_refs(
+    repo: Repository, pairs: Collection[tuple[str, str]] | None = None
+) -> tuple[list[Board], list[RowRef]]:
+    """`build_boards`, and the refs of all their rows in the papers' file order (paper by paper)."""
+    groups: dict[tuple[str, str], list[Scored[RowRef]]] = {}
+    all_refs: list[RowRef] = []
     all_declared = repo.declared
     tasks = repo.tasks
     for entry in repo.papers:
         model = entry.model
         paper = model.paper
         doc = entry.doc
-        row_paper: dict[str, Any] | None = None
-        code: list[dict[str, Any]] = []
+        shared: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
         untagged = False
         published_key = ""
         for index, result in enumerate(model.results):
@@ -174,9 +195,11 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
             key = (task_id, dataset_id)
             if pairs is not None and key not in pairs:
                 continue
-            if row_paper is None:  # shared by the paper's rows
-                row_paper = {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)}
-                code = [{"url": link.url, "official": link.official} for link in paper.code]
+            if shared is None:  # the row's `paper` and `code`, shared by the paper's rows
+                shared = (
+                    {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)},
+                    [{"url": link.url, "official": link.official} for link in paper.code],
+                )
                 untagged = _untagged(doc)
                 published_key = date_sort_key(paper.published)
             values, texts, value, text = _result_metrics(doc, index, result.metrics, declared, untagged)
@@ -185,19 +208,12 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
                 date_key = None  # Scored works it out
             else:  # most results: the paper's date, whose sort key is made once
                 evaluated_on, date_key = paper.published, published_key
-            row = {
-                "rank": None,
-                "model": result.model,
-                "paper": row_paper,
-                "metrics": values,
-                "metrics_text": texts,
-                "uses_additional_data": result.uses_additional_data,
-                "evaluated_on": evaluated_on,
-                "code": code,
-                "source": entry.file,
-            }
-            ref = RowRef(entry, index, value, text)
-            scored = Scored(value, evaluated_on, result.model, (entry.id, entry.file, index), (row, ref), date_key)
+            name = result.model
+            ref = RowRef(
+                entry, index, value, text, name, evaluated_on, values, texts, result.uses_additional_data, shared
+            )
+            all_refs.append(ref)
+            scored = Scored(value, evaluated_on, name, (entry.id, entry.file, index), ref, date_key)
             group = groups.get(key)
             if group is None:
                 groups[key] = [scored]
@@ -211,16 +227,31 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
         primary_metric = declared.resolve(declared.primary) if declared.primary else None
         direction = primary_metric.direction if primary_metric else None
         ranked = rank_rows(groups[key], direction)
+        number = len(boards)
         rows: list[dict[str, Any]] = []
         refs: list[RowRef] = []
         for rank, scored in ranked:
-            row, ref = scored.item
-            row["rank"] = rank
-            rows.append(row)
+            ref = scored.item
+            ref.rank = rank
+            ref.board = number
+            row_paper, code = ref.shared
+            rows.append(
+                {
+                    "rank": rank,
+                    "model": ref.model,
+                    "paper": row_paper,
+                    "metrics": ref.metrics,
+                    "metrics_text": ref.metrics_text,
+                    "uses_additional_data": ref.uses_additional_data,
+                    "evaluated_on": ref.evaluated_on,
+                    "code": code,
+                    "source": ref.paper.file,
+                }
+            )
             refs.append(ref)
         history = []
         for s in ranked_history(ranked):
-            ref = s.item[1]
+            ref = s.item
             history.append(
                 {
                     "date": s.date,
@@ -241,7 +272,7 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
             "sota_history": history,
         }
         boards.append(Board(task_id, dataset_id, data, refs))
-    return boards
+    return boards, all_refs
 
 
 def leaderboard_dicts(repo: Repository, pairs: Collection[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
