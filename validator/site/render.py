@@ -253,6 +253,21 @@ class _Site:
             # template: written in once instead of escaped at every link of every page.
             source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
             template = self.templates[(name, root)] = self.env.from_string(source.replace("{{ root }}", root))
+        self.page(rel, root, template.render(root=root, **context), title=title, section=section, crumbs=crumbs,
+                  scripts=scripts)
+
+    def page(
+        self,
+        rel: str,
+        root: str,
+        body: str,
+        *,
+        title: str,
+        section: str | None = None,
+        crumbs: Sequence[tuple[str, str | None]] = (),
+        scripts: str = "",
+    ) -> None:
+        """Write page `rel` (`root` leads from it to the top of the tree): `body` (HTML) in the shell."""
         before_title, before_body, after_body = self._shell(root, section, scripts)
         parts = [before_title, esc(title), before_body]
         if crumbs:
@@ -263,7 +278,7 @@ class _Site:
                 else:
                     parts.append(f'<li><span aria-current="page">{esc(label)}</span></li>')
             parts.append("</ol></nav>\n")
-        parts.append(template.render(root=root, **context))
+        parts.append(body)
         parts.append(after_body)
         self.writer.write(rel, "".join(parts))
 
@@ -623,20 +638,60 @@ class _Site:
 
     def paper_pages(self, start: int = 0, end: int | None = None) -> None:
         for paper_id in self.paper_ids[start:end]:
-            paper = self.papers[paper_id]
-            fields = _fields(paper)
+            fields = _fields(self.papers[paper_id])
             title = _or(fields.get("title"), paper_id)
-            results, tasks = self._paper_results(_as_list(fields.get("results")))
-            self.render(
-                "paper.html", f"papers/{paper_id}/index.html", title=title, paper=paper, paper_id=paper_id,
-                authors=[a for a in _as_list(fields.get("authors")) if isinstance(a, str)],
-                tasks=tasks, links=self._paper_links(fields), results=results,
-                related=self._related(_as_list(fields.get("related"))),
+            self.page(
+                f"papers/{paper_id}/index.html", "../../", self._paper_body(paper_id, fields, title), title=title,
                 crumbs=[("Papers", "../"), (title, None)], section="papers",
             )
 
-    # A paper page's lists and table are built here, not in paper.html: with 10,000 papers these
-    # loops are most of the site's cost. Each returns its lines joined by newlines, as Markup.
+    # A paper page's body is built here, not by a template: with 10,000 papers, a template's
+    # render (its context, an escape() and a Markup object per value) was a third of their cost.
+    # Its lists and table are the loops below. Every contributor value goes through `esc`.
+
+    def _paper_body(self, paper_id: str, paper: dict[str, Any], title: str) -> str:
+        """The `<article>` of a paper's page: title, authors, date, venue, tasks, links, abstract,
+        results, related papers; a list or section without content is left out."""
+        results, tasks = self._paper_results(_as_list(paper.get("results")))
+        links = self._paper_links(paper)
+        authors = [a for a in _as_list(paper.get("authors")) if isinstance(a, str)]
+        venue, abstract = paper.get("venue"), paper.get("abstract")
+        related = self._related(_as_list(paper.get("related")))
+        parts = [
+            f'<article class="paper">\n<h1>{esc(title)}</h1>\n',
+            f'<p class="authors">{esc(", ".join(authors))}</p>' if authors else "",
+            f'<p class="meta"><time>{esc(_or(paper.get("published"), ""))}</time>',
+            f' · <span class="venue">{esc(venue)}</span>' if venue else "",
+            f' · <a href="../../api/v1/papers/{paper_id}.json" type="application/json">JSON</a></p>\n',
+            f'<ul class="tags" aria-label="Tasks">\n{tasks}\n</ul>\n' if tasks else "",
+            f'<ul class="links" aria-label="Links">\n{links}\n</ul>\n' if links else "",
+            "\n",
+            (
+                f'<section>\n<h2>Abstract</h2>\n<div class="prose">{prose(abstract)}</div>\n</section>\n'
+                if abstract
+                else ""
+            ),
+            "\n<section>\n<h2>Results</h2>\n",
+            (
+                '<div class="table-scroll">\n<table class="paper-results cards-on-phone">\n'
+                "<caption>Results of this paper, with their rank on each leaderboard</caption>\n"
+                '<thead><tr><th scope="col">Task</th><th scope="col">Dataset</th><th scope="col">Model</th>'
+                '<th scope="col">Metric</th><th scope="col" class="num">Value</th>'
+                f'<th scope="col" class="num">Rank</th></tr></thead>\n<tbody>\n{results}\n</tbody>\n</table>\n</div>\n'
+                if results
+                else "<p>No results recorded for this paper.</p>\n"
+            ),
+            "</section>\n\n",
+            (
+                '<section>\n<h2>Related papers</h2>\n'
+                '<p class="muted">Papers with results on the same leaderboards.</p>\n'
+                f'<ul class="related">\n{related}\n</ul>\n</section>\n'
+                if related
+                else ""
+            ),
+            "</article>",
+        ]
+        return "".join(parts)
 
     def _paper_links(self, paper: dict[str, Any]) -> Markup:
         """The `<li>` buttons: the paper's own links (arXiv, DOI, URL, PDF), then its code, official first."""
