@@ -82,20 +82,16 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
     count = len(ids)
     span = (RELATED_WINDOW + 1) * count
     number = {pid: n for n, pid in enumerate(ids)}
-    # distance * count for each place of a window (the paper itself: span, after every candidate).
-    steps = {
-        (at, size): [(abs(j - at) * count if j != at else span) for j in range(size)]
-        for at in range(RELATED_WINDOW + 1)
-        for size in range(at + 1, at + RELATED_WINDOW + 2)
-    }
     # Each paper's keys on all its leaderboards: for each, those of the window around it.
     keys_of: list[list[int]] = [[] for _ in ids]
+    layouts: dict[int, list[tuple[int, int, list[int]]]] = {}
     for order in orders:
         numbered = [number[pid] for pid in order]
-        for i, n in enumerate(numbered):
-            low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
-            near = numbered[low : i + RELATED_WINDOW + 1]
-            keys_of[n] += map(add, steps[(i - low, len(near))], near)  # map(): C, not the interpreter
+        layout = layouts.get(len(numbered))
+        if layout is None:
+            layout = layouts[len(numbered)] = _layout(len(numbered), count, span)
+        for n, (low, high, step) in zip(numbered, layout, strict=True):
+            keys_of[n] += map(add, step, numbered[low:high])  # map(): C, not the interpreter
     summaries: list[dict[str, Any] | None] = []
     for pid in ids:
         entry = papers.get(pid)
@@ -116,6 +112,17 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
         chosen = list(map(summaries.__getitem__, map(number_of, keys[: min(others, RELATED_MAX)])))
         related[ids[n]] = chosen if complete else [s for s in chosen if s is not None]
     return related
+
+
+def _layout(size: int, count: int, span: int) -> list[tuple[int, int, list[int]]]:
+    """For each place of a leaderboard of `size` papers: its window (low, high) and, for each
+    place of the window, distance * count (the place itself: span, after every candidate).
+    Made once per leaderboard size: most places of most leaderboards share one."""
+    layout = []
+    for i in range(size):
+        low, high = max(0, i - RELATED_WINDOW), min(size, i + RELATED_WINDOW + 1)
+        layout.append((low, high, [abs(j - i) * count if j != i else span for j in range(low, high)]))
+    return layout
 
 
 def _shared_first(keys: list[int], count: int, span: int) -> list[int]:
@@ -187,7 +194,7 @@ def build_api(repo: Repository) -> ApiData:
                 "rows": size,
                 "leaderboard": path,
                 "uses_additional_data": ref.uses_additional_data,
-                "evaluated_on": ref.evaluated_on,
+                "evaluated_on": ref.date,
             }
         )
 

@@ -41,28 +41,57 @@ def leaderboard_path(task_id: str, dataset_id: str) -> str:
     return f"leaderboards/{task_id}/{dataset_id}.json"
 
 
-@dataclass(slots=True)
-class RowRef:
-    """One result on a leaderboard: where it came from, for outputs that follow rows back to their
-    papers, and what its row shows.
+@dataclass(slots=True, init=False)
+class RowRef(Scored[None]):
+    """One result on a leaderboard, as ranked (`Scored`: `value` is the primary metric's number, the
+    value of an uncertain one; `date` the result's date, else the paper's; `model`): where it came
+    from, for outputs that follow rows back to their papers, and what its row shows.
 
     The refs are made in the papers' file order, each next to its metrics in memory, and the rows
     only once ranked, in leaderboard order: the paper pages then read the refs, and the leaderboard
     files and the archive the rows, in the order they lie in memory (at 50,000 results, reading
-    them out of order costs more than building them)."""
+    them out of order costs more than building them). One object per result, not a `Scored` with
+    a ref as its item: fewer objects to make and to follow."""
 
     paper: Entry[PaperFile]
     index: int  # position in the paper file's `results`
-    primary_value: float | int | None  # the primary metric's number (the value of an uncertain one)
     primary_text: str | None
-    model: str
-    evaluated_on: str  # the result's date, else the paper's
     metrics: dict[str, Any]  # the row's `metrics` and `metrics_text`, shared with it
     metrics_text: dict[str, str]
     uses_additional_data: bool
     shared: tuple[dict[str, Any], list[dict[str, Any]]]  # the row's `paper` and `code`, one per paper
-    rank: int | None = None  # set when the leaderboard is ranked
-    board: int = -1  # the position of its leaderboard in `build_boards`' list
+    rank: int | None  # set when the leaderboard is ranked
+    board: int  # the position of its leaderboard in `build_boards`' list, set then too
+
+    def __init__(
+        self,
+        paper: Entry[PaperFile],
+        index: int,
+        value: float | int | None,
+        text: str | None,
+        model: str,
+        date: str,
+        date_key: str,
+        metrics: dict[str, Any],
+        metrics_text: dict[str, str],
+        uses_additional_data: bool,
+        shared: tuple[dict[str, Any], list[dict[str, Any]]],
+    ) -> None:
+        self.value = value
+        self.date = date
+        self.model = model
+        self.tiebreak = (paper.id, paper.file, index)
+        self.item = None
+        self.date_key = date_key
+        self.paper = paper
+        self.index = index
+        self.primary_text = text
+        self.metrics = metrics
+        self.metrics_text = metrics_text
+        self.uses_additional_data = uses_additional_data
+        self.shared = shared
+        self.rank = None
+        self.board = -1
 
 
 @dataclass(slots=True)
@@ -175,7 +204,7 @@ def build_boards_and_refs(
     repo: Repository, pairs: Collection[tuple[str, str]] | None = None
 ) -> tuple[list[Board], list[RowRef]]:
     """`build_boards`, and the refs of all their rows in the papers' file order (paper by paper)."""
-    groups: dict[tuple[str, str], list[Scored[RowRef]]] = {}
+    groups: dict[tuple[str, str], list[RowRef]] = {}
     all_refs: list[RowRef] = []
     all_declared = repo.declared
     tasks = repo.tasks
@@ -205,20 +234,28 @@ def build_boards_and_refs(
             values, texts, value, text = _result_metrics(doc, index, result.metrics, declared, untagged)
             evaluated_on = result.evaluated_on
             if evaluated_on:
-                date_key = None  # Scored works it out
+                date_key = date_sort_key(evaluated_on)
             else:  # most results: the paper's date, whose sort key is made once
                 evaluated_on, date_key = paper.published, published_key
-            name = result.model
             ref = RowRef(
-                entry, index, value, text, name, evaluated_on, values, texts, result.uses_additional_data, shared
+                entry,
+                index,
+                value,
+                text,
+                result.model,
+                evaluated_on,
+                date_key,
+                values,
+                texts,
+                result.uses_additional_data,
+                shared,
             )
             all_refs.append(ref)
-            scored = Scored(value, evaluated_on, name, (entry.id, entry.file, index), ref, date_key)
             group = groups.get(key)
             if group is None:
-                groups[key] = [scored]
+                groups[key] = [ref]
             else:
-                group.append(scored)
+                group.append(ref)
 
     boards: list[Board] = []
     for key in sorted(groups):
@@ -230,8 +267,7 @@ def build_boards_and_refs(
         number = len(boards)
         rows: list[dict[str, Any]] = []
         refs: list[RowRef] = []
-        for rank, scored in ranked:
-            ref = scored.item
+        for rank, ref in ranked:
             ref.rank = rank
             ref.board = number
             row_paper, code = ref.shared
@@ -243,21 +279,20 @@ def build_boards_and_refs(
                     "metrics": ref.metrics,
                     "metrics_text": ref.metrics_text,
                     "uses_additional_data": ref.uses_additional_data,
-                    "evaluated_on": ref.evaluated_on,
+                    "evaluated_on": ref.date,
                     "code": code,
                     "source": ref.paper.file,
                 }
             )
             refs.append(ref)
         history = []
-        for s in ranked_history(ranked):
-            ref = s.item
+        for ref in ranked_history(ranked):
             history.append(
                 {
-                    "date": s.date,
-                    "model": s.model,
+                    "date": ref.date,
+                    "model": ref.model,
                     "paper_id": ref.paper.id,
-                    "value": ref.primary_value,
+                    "value": ref.value,
                     "value_text": ref.primary_text,
                 }
             )
