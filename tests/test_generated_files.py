@@ -15,7 +15,8 @@ from conftest import REPO_ROOT
 from validator.checks.registry import CODES, load_all
 from validator.commands import docs as docs_command
 from validator.commands import schema as schema_command
-from validator.load.repository import discover, kind_of, load_file
+from validator.load.paths import discover
+from validator.load.repository import kind_of, load_file
 from validator.load.yamlload import parse
 
 SCHEMA_OF_KIND = {"task": "task", "dataset": "dataset", "paper": "paper", "metrics": "metrics"}

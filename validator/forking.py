@@ -27,6 +27,19 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+def jobs(work: int, minimum: int) -> int:
+    """How many processes a piece of work of this size gets: 2 from `minimum` on, on a machine
+    with two cores or more that can fork; `PWC_JOBS=1` (or 2) decides instead. Measured: even
+    with the other core busy with someone else's work, two processes of ours finish sooner
+    (the scheduler gives them two thirds of the machine instead of a half)."""
+    setting = os.environ.get("PWC_JOBS", "")
+    if setting.isdigit():
+        return max(1, min(int(setting), 2))
+    if work < minimum or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return 1
+    return 2
+
+
 def _send(fd: int, payload: bytes) -> None:
     view = memoryview(payload)
     while view:

@@ -75,7 +75,7 @@ def _answer_key(repo: Repository) -> str | None:
 def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]], keep: bool = True, fork: bool = True
                 ) -> list[Problem]:
     from validator import scope
-    from validator.load.bulk import jobs
+    from validator.forking import jobs
 
     # A full run leaves the compact table a later PR check reads (validator/scope.py).
     table = keep and scope.wants_table(repo)

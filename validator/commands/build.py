@@ -167,7 +167,7 @@ PARALLEL_FROM = 5_000
 
 
 def run(args: argparse.Namespace) -> int:
-    from validator.load.bulk import jobs
+    from validator.forking import jobs
 
     root = Path(args.root).resolve()
     if not (root / "results").is_dir():

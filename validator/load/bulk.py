@@ -23,14 +23,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from validator.forking import jobs
 from validator.gcpause import paused_gc
 from validator.load import fastyaml, filecache
+from validator.load.paths import discover
 from validator.load.repository import (
     _MODELS,
     Repository,
     _add,
     _note_id,
-    discover,
     kind_of,
     load_file,
     read_bytes,
@@ -299,19 +300,6 @@ def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None,
 
 # Below this many files to parse, one process is faster than two.
 PARALLEL_MIN_FILES = 3000
-
-
-def jobs(work: int, minimum: int) -> int:
-    """How many processes a piece of work of this size gets: 2 from `minimum` on, on a machine
-    with two cores or more that can fork; `PWC_JOBS=1` (or 2) decides instead. Measured: even
-    with the other core busy with someone else's work, two processes of ours finish sooner
-    (the scheduler gives them two thirds of the machine instead of a half)."""
-    setting = os.environ.get("PWC_JOBS", "")
-    if setting.isdigit():
-        return max(1, min(int(setting), 2))
-    if work < minimum or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return 1
-    return 2
 
 
 class _Helper:

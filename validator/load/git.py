@@ -7,7 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from validator.load.repository import RESULTS, Repository, considered
+from validator.load.paths import RESULTS, considered
+from validator.load.repository import Repository
 from validator.load.yamlload import MAX_FILE_BYTES
 
 

@@ -8,7 +8,6 @@ dataset (catalogue defaults merged with the dataset's own fields).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic import BaseModel
 
 from validator.checks import reading, schema
 from validator.load.fastyaml import fast_parse, made_elsewhere
+from validator.load.paths import RESULTS
 from validator.load.yamlload import MAX_FILE_BYTES, Doc, decode, parse
 from validator.model.inputs import (
     Dataset,
@@ -31,7 +31,6 @@ from validator.report.problem import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
-RESULTS = "results"
 
 
 @dataclass(slots=True)
@@ -121,27 +120,6 @@ def kind_of(rel: str) -> str | None:
     if len(parts) == 4 and parts[1] == "papers" and parts[2].isdigit() and len(parts[2]) == 4:
         return "paper"
     return None
-
-
-def considered(rel: str) -> bool:
-    """Whether a root-relative path is a file `discover` lists: a YAML file under results/ with no
-    hidden folder or name. A git revision's listing (the base of a PR check) keeps the same
-    files, so that the base and the working tree are read alike."""
-    return rel.endswith((".yaml", ".yml")) and not rel.startswith(".") and "/." not in rel
-
-
-def discover(root: Path) -> list[str]:
-    """Root-relative paths of every YAML file under results/ (no hidden folder or file), sorted."""
-    base = root / RESULTS
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames:
-            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                found.append(f"{rel_dir}/{name}")
-    found.sort()
-    return found
 
 
 def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
