@@ -566,28 +566,81 @@ class _Site:
         for lb in self.leaderboards[start:end]:
             task_id, dataset_id = lb["task"]["id"], lb["dataset"]["id"]
             summary = self.summaries[(task_id, dataset_id)]
-            primary = _get(lb, "primary_metric", "")
-            metrics = []
-            for metric in _as_list(lb.get("metrics")):
-                direction = _get(metric, "direction", "")
-                metrics.append({"name": _get(metric, "name", ""), "direction": direction,
-                                "arrow": ARROWS.get(direction, "")})
-            primary_direction = next((m["direction"] for m in metrics if m["name"] == primary), "")
-            rows = _as_list(lb.get("rows"))
-            table, has_extra = self._leaderboard_rows(rows, [m["name"] for m in metrics])
             crumbs = [
                 ("State of the art", "../../../sota/"),
                 (summary["task_name"], "../../../tasks/" + task_id + "/"),
                 (summary["dataset_name"], None),
             ]
-            self.render(
-                "leaderboard.html",
-                f"leaderboards/{task_id}/{dataset_id}/index.html",
-                title=f"{summary['task_name']} on {summary['dataset_name']}",
-                lb=summary, metrics=metrics, primary=primary, primary_direction=primary_direction,
-                count=len(rows), table=table, has_extra=has_extra, chart=sota_chart(lb), crumbs=crumbs,
-                section="sota",
+            self.page(
+                f"leaderboards/{task_id}/{dataset_id}/index.html", "../../../", self._leaderboard_body(lb, summary),
+                title=f"{summary['task_name']} on {summary['dataset_name']}", crumbs=crumbs, section="sota",
             )
+
+    # A leaderboard page's body is built here rather than by a template, as a paper page's is:
+    # its table is most of the page, and the rows are the site's hottest loop.
+
+    def _leaderboard_body(self, lb: Mapping[str, Any], summary: dict[str, Any]) -> str:
+        """A leaderboard's heading, its chart with caption, and its table (a header cell per metric)."""
+        task_id, dataset_id = summary["task_id"], summary["dataset_id"]
+        task_name, dataset_name = esc(summary["task_name"]), esc(summary["dataset_name"])
+        primary = _get(lb, "primary_metric", "")
+        metrics = [(_get(m, "name", ""), _get(m, "direction", "")) for m in _as_list(lb.get("metrics"))]
+        primary_direction = next((direction for name, direction in metrics if name == primary), "")
+        headers = []
+        for name, direction in metrics:
+            header = f'<th scope="col" class="num">{esc(name)}'
+            if name == primary:
+                header += ' <span class="tag">primary</span>'
+            arrow = ARROWS.get(direction, "")
+            if arrow:
+                header += f' <abbr title="{esc(direction)} is better">{arrow}</abbr>'
+            headers.append(header + "</th>")
+        rows = _as_list(lb.get("rows"))
+        count = len(rows)
+        chart = sota_chart(lb)
+        primary = esc(primary)
+        parts = [
+            f"<h1>{task_name} on {dataset_name}</h1>\n"
+            f'<p class="muted">Ranked by <strong>{primary}</strong>'
+            f"{f' ({esc(primary_direction)} is better)' if primary_direction else ''}"
+            f' · {count} result{"" if count == 1 else "s"}'
+            f' · <a href="../../../tasks/{task_id}/">{task_name}</a>'
+            f' · <a href="../../../datasets/{dataset_id}/">{dataset_name}</a>'
+            f' · <a href="../../../api/v1/leaderboards/{task_id}/{dataset_id}.json" type="application/json">JSON</a>'
+            "</p>\n\n"
+        ]
+        if chart:
+            parts.append(
+                f'<figure class="chart-figure">\n<div class="chart-wrap">{chart}</div>\n'
+                f'<figcaption id="chart-caption">State of the art over time on {dataset_name} ({primary}): '
+                "every ranked result is a point, the line is the best result so far.\n"
+                '<span class="legend"><span class="key key-pt" aria-hidden="true"></span> result '
+                '<span class="key key-best" aria-hidden="true"></span> new state of the art '
+                '<span class="key key-extra" aria-hidden="true"></span> extra training data</span></figcaption>\n'
+                "</figure>\n"
+            )
+        parts.append("\n<section>\n<h2>Results</h2>\n")
+        if count:
+            table, has_extra = self._leaderboard_rows(rows, [name for name, _ in metrics])
+            if has_extra:
+                parts.append(
+                    '<p class="filter"><input type="checkbox" id="hide-extra"> '
+                    '<label for="hide-extra">Hide results that use extra training data</label> '
+                    '<span class="muted">(marked <span class="tag extra-tag">extra data</span>; '
+                    "ranks stay those of the full leaderboard)</span></p>\n"
+                )
+            parts.append(
+                '<div class="table-scroll">\n<table class="leaderboard cards-on-phone">\n'
+                f"<caption>{task_name} on {dataset_name}, ranked by {primary}</caption>\n"
+                f'<thead><tr><th scope="col" class="num">Rank</th><th scope="col">Model</th>{"".join(headers)}'
+                '<th scope="col">Extra data</th><th scope="col">Paper</th><th scope="col">Code</th>'
+                '<th scope="col">Date</th></tr></thead>\n'
+                f"<tbody>\n{table}\n</tbody>\n</table>\n</div>\n"
+            )
+        else:
+            parts.append("<p>No results yet.</p>\n")
+        parts.append("</section>")
+        return "".join(parts)
 
     def _leaderboard_rows(self, rows: list[Any], names: list[str]) -> tuple[Markup, bool]:
         """The `<tr>`s of a leaderboard's table, one line each, and whether any row used extra data.
