@@ -411,12 +411,17 @@ class _Site:
             metric = summary["metric"]
             history = _as_list(lb.get("sota_history"))
             # Each record's value as its row writes it: only the rows that are records are looked
-            # at (the last row of a key wins, as it always has).
+            # at (the last row of a key wins, as it always has), and only a row whose model set a
+            # record can be one (every row of every leaderboard passes here).
             records = {(_get(item, "model"), _get(item, "paper_id"), _get(item, "date")) for item in history}
+            models = {model for model, _, _ in records}
             texts = {}
             for row in _as_list(lb.get("rows")) if records else ():
                 row = _fields(row)
-                row_key = (row.get("model"), _fields(row.get("paper")).get("id"), row.get("evaluated_on"))
+                model = row.get("model")
+                if model not in models:
+                    continue
+                row_key = (model, _fields(row.get("paper")).get("id"), row.get("evaluated_on"))
                 if row_key in records:
                     texts[row_key] = _value_text(row.get("metrics_text"), row.get("metrics"), metric)
             for item in history:
