@@ -138,3 +138,33 @@ def test_history_from_the_ranking_is_the_history_by_date(
 ) -> None:
     rows = [row(model, value, date, (n, i)) for i, (value, date, model, n) in enumerate(specs)]
     assert sota_history(rows, direction) == _history_by_date(rows, direction)
+
+
+def _ranks_plain(rows: list[Scored[str]], direction: str | None) -> list[tuple[int | None, Scored[str]]]:
+    """The ranking computed the direct way: one sort on (signed value, date, model, tiebreak)."""
+    sign = -1.0 if direction == "higher" else 1.0
+    can_rank = direction in ("higher", "lower")
+    rankable = [can_rank and r.value is not None and math.isfinite(r.value) for r in rows]
+    ranked = sorted(
+        (r for r, ok in zip(rows, rankable, strict=True) if ok),
+        key=lambda r: (sign * r.value, r.date_key, r.model, r.tiebreak),
+    )
+    unranked = sorted(
+        (r for r, ok in zip(rows, rankable, strict=True) if not ok), key=lambda r: (r.date_key, r.model, r.tiebreak)
+    )
+    out: list[tuple[int | None, Scored[str]]] = []
+    for position, r in enumerate(ranked, 1):
+        out.append((out[-1][0] if out and out[-1][1].value == r.value else position, r))
+    return out + [(None, r) for r in unranked]
+
+
+@given(
+    st.lists(st.tuples(_values, _dates, st.sampled_from(["a", "b", "c"]), st.integers(0, 3)), max_size=25),
+    st.sampled_from(["higher", "lower", None]),
+)
+def test_ranking_is_the_one_sort_ranking(
+    specs: list[tuple[float | None, str, str, int]], direction: str | None
+) -> None:
+    # rank_rows sorts by value, then only runs of equal values by the rest: the same order and ranks.
+    rows = [row(model, value, date, (n, i)) for i, (value, date, model, n) in enumerate(specs)]
+    assert rank_rows(rows, direction) == _ranks_plain(rows, direction)

@@ -59,7 +59,11 @@ class RowRef(Scored[None]):
     metrics: dict[str, Any]  # the row's `metrics` and `metrics_text`, shared with it
     metrics_text: dict[str, str]
     uses_additional_data: bool
-    shared: tuple[dict[str, Any], list[dict[str, Any]]]  # the row's `paper` and `code`, one per paper
+    # The row's `paper`, `code` and `source`: one of each per paper, kept here rather than behind
+    # one more object, each read once per row.
+    row_paper: dict[str, Any]
+    code: list[dict[str, Any]]
+    source: str
     rank: int | None  # set when the leaderboard is ranked
     board: int  # the position of its leaderboard in `build_boards`' list, set then too
 
@@ -75,7 +79,7 @@ class RowRef(Scored[None]):
         metrics: dict[str, Any],
         metrics_text: dict[str, str],
         uses_additional_data: bool,
-        shared: tuple[dict[str, Any], list[dict[str, Any]]],
+        shared: tuple[dict[str, Any], list[dict[str, Any]], str],
     ) -> None:
         self.value = value
         self.date = date
@@ -89,7 +93,7 @@ class RowRef(Scored[None]):
         self.metrics = metrics
         self.metrics_text = metrics_text
         self.uses_additional_data = uses_additional_data
-        self.shared = shared
+        self.row_paper, self.code, self.source = shared
         self.rank = None
         self.board = -1
 
@@ -212,7 +216,7 @@ def build_boards_and_refs(
         model = entry.model
         paper = model.paper
         doc = entry.doc
-        shared: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
+        shared: tuple[dict[str, Any], list[dict[str, Any]], str] | None = None
         untagged = False
         published_key = ""
         for index, result in enumerate(model.results):
@@ -224,10 +228,11 @@ def build_boards_and_refs(
             key = (task_id, dataset_id)
             if pairs is not None and key not in pairs:
                 continue
-            if shared is None:  # the row's `paper` and `code`, shared by the paper's rows
+            if shared is None:  # the row's `paper`, `code` and `source`, shared by the paper's rows
                 shared = (
                     {"id": entry.id, "title": paper.title, "arxiv": paper.arxiv, "url": paper_url(paper)},
                     [{"url": link.url, "official": link.official} for link in paper.code],
+                    entry.file,
                 )
                 untagged = _untagged(doc)
                 published_key = date_sort_key(paper.published)
@@ -270,18 +275,17 @@ def build_boards_and_refs(
         for rank, ref in ranked:
             ref.rank = rank
             ref.board = number
-            row_paper, code = ref.shared
             rows.append(
                 {
                     "rank": rank,
                     "model": ref.model,
-                    "paper": row_paper,
+                    "paper": ref.row_paper,
                     "metrics": ref.metrics,
                     "metrics_text": ref.metrics_text,
                     "uses_additional_data": ref.uses_additional_data,
                     "evaluated_on": ref.date,
-                    "code": code,
-                    "source": ref.paper.file,
+                    "code": ref.code,
+                    "source": ref.source,
                 }
             )
             refs.append(ref)

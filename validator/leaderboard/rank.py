@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, eq, itemgetter
 from typing import Generic, TypeVar
 
 from validator.model.inputs import date_sort_key
@@ -59,10 +59,12 @@ def rankable(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-# Leaderboard order is (value in its direction, date, model, tiebreak): two stable sorts with these C
-# key functions, the second on the value alone, cost less than one sort calling a Python key per row.
+# Leaderboard order is (value in its direction, date, model, tiebreak). The rows are sorted by value
+# alone with a C key function (cheaper than a Python key per row), then each run of equal values
+# by the rest.
 _AFTER_VALUE = attrgetter("date_key", "model", "tiebreak")
 _VALUE = attrgetter("value")
+_DATE_KEY = attrgetter("date_key")
 
 
 def rank_rows(rows: Iterable[Scored[T]], direction: str | None) -> list[tuple[int | None, Scored[T]]]:
@@ -70,28 +72,31 @@ def rank_rows(rows: Iterable[Scored[T]], direction: str | None) -> list[tuple[in
 
     A metric without a direction cannot rank anything (the metric checks report the dataset), so
     then every row gets rank None rather than a guess."""
-    can_rank = direction in DIRECTIONS
-    ranked: list[Scored[T]] = []
-    unranked: list[Scored[T]] = []
-    isfinite = math.isfinite
-    for row in rows:
-        value = row.value
-        if can_rank and value is not None and isfinite(value):  # rankable(), without a call per row
-            ranked.append(row)
-        else:
-            unranked.append(row)
-    ranked.sort(key=_AFTER_VALUE)
-    # reverse=True keeps equal values in the order of the first sort, as a descending key would.
+    rows = list(rows)
+    values = list(map(_VALUE, rows))
+    # Usually every value is a finite number: then one C-level test (a sum with an infinity or a
+    # NaN is not finite; a finite sum too large for a float just takes the row-by-row way).
+    if direction in DIRECTIONS and None not in values and math.isfinite(sum(values)):
+        ranked, unranked = rows, []
+    else:
+        ranked, unranked = [], []
+        for row, value in zip(rows, values, strict=True):
+            if direction in DIRECTIONS and rankable(value):
+                ranked.append(row)
+            else:
+                unranked.append(row)
     ranked.sort(key=_VALUE, reverse=direction == "higher")
     unranked.sort(key=_AFTER_VALUE)
-    out: list[tuple[int | None, Scored[T]]] = []
-    previous: float | None = None
-    rank = 0
-    for position, row in enumerate(ranked, 1):
-        if row.value != previous:
-            rank = position
-            previous = row.value
-        out.append((rank, row))
+    ranks = list(range(1, len(ranked) + 1))
+    values = list(map(_VALUE, ranked))
+    # Equal values (a few short runs) share the rank of the first and are ordered among themselves.
+    ends: dict[int, int] = {}  # a run's rank -> the end of its run
+    for i in [i for i, same in enumerate(map(eq, values[1:], values), 1) if same]:  # ascending
+        rank = ranks[i] = ranks[i - 1]
+        ends[rank] = i + 1
+    for rank, end in ends.items():
+        ranked[rank - 1 : end] = sorted(ranked[rank - 1 : end], key=_AFTER_VALUE)
+    out: list[tuple[int | None, Scored[T]]] = list(zip(ranks, ranked, strict=True))
     out.extend((None, row) for row in unranked)
     return out
 
@@ -110,12 +115,14 @@ def ranked_history(ranked: list[tuple[int | None, Scored[T]]]) -> list[Scored[T]
 
     For one date, leaderboard order is (value, model, tiebreak) order, so the first row of each
     date is the best of that date; a smaller rank is a strictly better value."""
-    best_of_date: dict[str, tuple[int, Scored[T]]] = {}
-    for rank, row in ranked:
-        if rank is None:
-            break  # the unranked rows come last
-        if row.date_key not in best_of_date:
-            best_of_date[row.date_key] = (rank, row)
+    end = len(ranked)
+    while end and ranked[end - 1][0] is None:
+        end -= 1  # the unranked rows come last
+    pairs = ranked[:end]
+    # The first row of each date: built from the last row up, each date keeps its first row.
+    best_of_date: dict[str, tuple[int, Scored[T]]] = dict(
+        zip(map(_DATE_KEY, map(itemgetter(1), reversed(pairs))), reversed(pairs), strict=True)
+    )
     history: list[Scored[T]] = []
     best: int | None = None
     for date_key in sorted(best_of_date):
