@@ -176,7 +176,7 @@ class _Site:
         self.links: dict[tuple[str, str, str], str] = {}
         self.links_to_papers: dict[str, dict[str, str]] = {}  # root -> paper id -> link (HTML)
         self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
-        self.related_items: dict[tuple[str, str] | None, str] = {}
+        self.related_items: dict[int, tuple[Any, str]] = {}  # id(entry) -> (entry, its <li>)
         self.result_boards: dict[tuple[str, str], tuple[str, str, str | None, str]] = {}
         self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
         self.out_dir = out_dir
@@ -846,25 +846,28 @@ class _Site:
 
     def _related(self, related: list[Any]) -> Markup:
         """The `<li>`s of the related papers that have a page, each with its date."""
+        # A paper is related to many others, and the export lists it by one shared entry: entries
+        # are told apart by identity (the cache holds each entry, so no other object can take its
+        # id), and an entry met again costs one lookup. Equal entries that are distinct objects
+        # are merely built once each.
         items = []
-        cache, paged = self.related_items, self.paged
+        cache = self.related_items
         for entry in related:
-            if type(entry) is not dict:
-                entry = _fields(entry)
-            related_id, published = entry.get("id"), entry.get("published")
-            if type(related_id) is not str or related_id not in paged:
-                continue
-            key = (related_id, published) if type(published) is str else None
-            item = cache.get(key)
-            if item is None:  # a paper is related to many others: its item is built once
-                item = (
-                    f'<li>{self.paper_link("../../", related_id)} '
-                    f'<span class="muted nowrap">{esc(_or(published, ""))}</span></li>'
-                )
-                if key is not None:
-                    cache[key] = item
-            items.append(item)
+            known = cache.get(id(entry))
+            if known is None:
+                known = cache[id(entry)] = (entry, self._related_item(entry))
+            if known[1]:
+                items.append(known[1])
         return Markup("\n".join(items))
+
+    def _related_item(self, entry: Any) -> str:
+        """A related paper's `<li>`, or "" when it has no page."""
+        entry = _fields(entry)
+        related_id, published = entry.get("id"), entry.get("published")
+        if type(related_id) is not str or related_id not in self.paged:
+            return ""
+        link = self.paper_link("../../", related_id)
+        return f'<li>{link} <span class="muted nowrap">{esc(_or(published, ""))}</span></li>'
 
     def paper_lists(self) -> None:
         listing = sorted(
