@@ -164,7 +164,25 @@ def _cell_html(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
     return esc(_cell_text(texts, values, name))
 
 
-_NO_MARKUP = Markup("")
+class _Memo:
+    """HTML made from an object of the export, once per object.
+
+    Many rows share one object (a paper's `paper` and `code` on each of its leaderboard rows, a
+    paper's entry in the related lists of many others), so objects are told apart by identity,
+    which costs one lookup. The memo holds each object it has seen, so no other object can take
+    its id; equal objects that are distinct are merely made once each."""
+
+    __slots__ = ("make", "made")
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        self.make = make
+        self.made: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, obj: Any) -> str:
+        known = self.made.get(id(obj))
+        if known is None:
+            known = self.made[id(obj)] = (obj, self.make(obj))
+        return known[1]
 
 
 class _Site:
@@ -175,8 +193,10 @@ class _Site:
         self.templates: dict[tuple[str, str], Template] = {}
         self.links: dict[tuple[str, str, str], str] = {}
         self.links_to_papers: dict[str, dict[str, str]] = {}  # root -> paper id -> link (HTML)
-        self.code_cells: dict[tuple[tuple[Any, bool], ...], Markup] = {}
-        self.related_items: dict[int, tuple[Any, str]] = {}  # id(entry) -> (entry, its <li>)
+        self.code_cells: dict[tuple[tuple[Any, bool], ...], str] = {}
+        self.related_item = _Memo(self._related_item)
+        self.paper_cell = _Memo(self._paper_cell)
+        self.code_cell = _Memo(self.code_links)
         self.result_boards: dict[tuple[str, str], tuple[str, str, str | None, str]] = {}
         self.shells: dict[tuple[str, str | None, str], tuple[str, str, str]] = {}
         self.out_dir = out_dir
@@ -322,21 +342,19 @@ class _Site:
             link = self.links[key] = f'<a href="{root}{kind}/{ident}/">{esc(name)}</a>'
         return link
 
-    def code_links(self, code: Any) -> Markup:
+    def code_links(self, code: Any) -> str:
         """Up to two code links, the official one first and marked (none unless `code` is a list)."""
         if not code or not isinstance(code, list | tuple):
-            return _NO_MARKUP
+            return ""
         links = [(str(_get(c, "url", "")), bool(_get(c, "official", False))) for c in code]
         key = tuple(links)
         cached = self.code_cells.get(key)
         if cached is None:
             usable = sorted(((u, o) for u, o in links if https(u)), key=lambda link: not link[1])
-            cached = self.code_cells[key] = Markup(
-                "<br>".join(
-                    f'<a href="{esc(url)}" rel="noopener">{"/<wbr>".join(esc(code_label(url)).split("/"))}</a>'
-                    + (' <span class="tag official">official</span>' if official else "")
-                    for url, official in usable[:2]
-                )
+            cached = self.code_cells[key] = "<br>".join(
+                f'<a href="{esc(url)}" rel="noopener">{"/<wbr>".join(esc(code_label(url)).split("/"))}</a>'
+                + (' <span class="tag official">official</span>' if official else "")
+                for url, official in usable[:2]
             )
         return cached
 
@@ -653,25 +671,14 @@ class _Site:
         This is the site's hottest loop (every result of every leaderboard), so the rows are
         f-strings rather than a template loop; every contributor value goes through `esc`
         (`esc_text` when it is known to be a str), and the loop keeps to local names."""
-        root = "../../../"
         columns = [(f'<td class="num" data-label="{esc(name)}">', name) for name in names]
-        paged, links, paper_link, code_links = self.paged, self.paper_links(root), self.paper_link, self.code_links
+        paper_cell, code_cell = self.paper_cell, self.code_cell
         lines = []
         append = lines.append
         has_extra = False
         for row in rows:
             if type(row) is not dict:
                 row = _fields(row)
-            paper = row.get("paper")
-            if type(paper) is not dict:
-                paper = _fields(paper)
-            paper_id = paper.get("id")
-            if type(paper_id) is str and paper_id in paged:
-                paper_cell = links.get(paper_id) or paper_link(root, paper_id)
-            elif https(paper.get("url")):
-                paper_cell = f'<a href="{esc(paper["url"])}" rel="noopener">{esc(_or(paper.get("title"), "paper"))}</a>'
-            else:
-                paper_cell = esc(_or(paper.get("title"), ""))
             texts, values = row.get("metrics_text"), row.get("metrics")
             if type(texts) is not dict:
                 texts = _fields(texts)
@@ -688,11 +695,21 @@ class _Site:
                 f'{rank if type(rank) is int else "—" if rank is None else esc(rank)}</td>'
                 f'<th scope="row" class="model">{model}</th>{cells}'
                 f'<td class="extra-cell">{EXTRA_TAG if extra else ""}</td>'
-                f'<td class="paper" data-label="Paper">{paper_cell}</td>'
-                f'<td class="code" data-label="Code">{code_links(code) if code else ""}</td>'
+                f'<td class="paper" data-label="Paper">{paper_cell(row.get("paper"))}</td>'
+                f'<td class="code" data-label="Code">{code_cell(code) if code else ""}</td>'
                 f'<td class="nowrap" data-label="Date">{date}</td></tr>'
             )
         return Markup("\n".join(lines)), has_extra
+
+    def _paper_cell(self, paper: Any) -> str:
+        """A leaderboard row's paper: a link to its page, else to its URL, else its title as text."""
+        paper = _fields(paper)
+        paper_id = paper.get("id")
+        if type(paper_id) is str and paper_id in self.paged:
+            return self.paper_link("../../../", paper_id)
+        if https(paper.get("url")):
+            return f'<a href="{esc(paper["url"])}" rel="noopener">{esc(_or(paper.get("title"), "paper"))}</a>'
+        return esc(_or(paper.get("title"), ""))
 
     def paper_pages(self, start: int = 0, end: int | None = None) -> None:
         for paper_id in self.paper_ids[start:end]:
@@ -846,18 +863,11 @@ class _Site:
 
     def _related(self, related: list[Any]) -> Markup:
         """The `<li>`s of the related papers that have a page, each with its date."""
-        # A paper is related to many others, and the export lists it by one shared entry: entries
-        # are told apart by identity (the cache holds each entry, so no other object can take its
-        # id), and an entry met again costs one lookup. Equal entries that are distinct objects
-        # are merely built once each.
         items = []
-        cache = self.related_items
         for entry in related:
-            known = cache.get(id(entry))
-            if known is None:
-                known = cache[id(entry)] = (entry, self._related_item(entry))
-            if known[1]:
-                items.append(known[1])
+            item = self.related_item(entry)
+            if item:
+                items.append(item)
         return Markup("\n".join(items))
 
     def _related_item(self, entry: Any) -> str:
