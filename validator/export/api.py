@@ -117,11 +117,15 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
 def _layout(size: int, count: int, span: int) -> list[tuple[int, int, list[int]]]:
     """For each place of a leaderboard of `size` papers: its window (low, high) and, for each
     place of the window, distance * count (the place itself: span, after every candidate).
-    Made once per leaderboard size: most places of most leaderboards share one."""
+    Made once per leaderboard size; the places away from both ends share one list."""
+    inner = [abs(d) * count if d else span for d in range(-RELATED_WINDOW, RELATED_WINDOW + 1)]
     layout = []
     for i in range(size):
         low, high = max(0, i - RELATED_WINDOW), min(size, i + RELATED_WINDOW + 1)
-        layout.append((low, high, [abs(j - i) * count if j != i else span for j in range(low, high)]))
+        if high - low == len(inner):
+            layout.append((low, high, inner))
+        else:
+            layout.append((low, high, [abs(j - i) * count if j != i else span for j in range(low, high)]))
     return layout
 
 
