@@ -164,6 +164,21 @@ def _cell_html(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
     return esc(_cell_text(texts, values, name))
 
 
+def _paper_rows(root: str, papers: list[Any]) -> Markup:
+    """The `<tr>`s of a list of papers (index entries): title, date, number of results. Built here
+    rather than by a loop in papers.html: the year pages list every paper."""
+    return Markup(
+        "\n".join(
+            [
+                f'<tr><th scope="row"><a href="{root}papers/{_get(p, "id")}/">{esc(_get(p, "title", ""))}</a></th>'
+                f'<td class="nowrap" data-label="Date">{esc(_get(p, "published") or "")}</td>'
+                f'<td class="num" data-label="Results">{esc(_get(p, "results", ""))}</td></tr>'
+                for p in papers
+            ]
+        )
+    )
+
+
 class _Memo:
     """HTML made from an object of the export, once per object.
 
@@ -890,15 +905,17 @@ class _Site:
             year = str(_get(paper, "published", ""))[:4]
             by_year[year if year.isdigit() else "unknown"].append(paper)
         years = [{"year": y, "count": len(ps)} for y, ps in sorted(by_year.items(), reverse=True)]
+        newest = listing[:PAPERS_ON_INDEX]
         self.render(
-            "papers.html", "papers/index.html", title="Papers", heading="Papers", papers=listing[:PAPERS_ON_INDEX],
-            years=years, year=None, more=len(listing) > PAPERS_ON_INDEX, total=len(listing), section="papers",
+            "papers.html", "papers/index.html", title="Papers", heading="Papers", count=len(newest),
+            table=_paper_rows("../", newest), years=years, year=None, more=len(listing) > PAPERS_ON_INDEX,
+            total=len(listing), section="papers",
         )
         for year, papers in by_year.items():
             self.render(
                 "papers.html", f"papers/years/{year}/index.html", title=f"Papers of {year}",
-                heading=f"Papers of {year}", papers=papers, years=years, year=year, more=False, total=len(papers),
-                crumbs=[("Papers", "../../"), (year, None)], section="papers",
+                heading=f"Papers of {year}", count=len(papers), table=_paper_rows("../../../", papers), years=years,
+                year=year, more=False, total=len(papers), crumbs=[("Papers", "../../"), (year, None)], section="papers",
             )
 
     def fixed_pages(self) -> None:
