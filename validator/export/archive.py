@@ -28,38 +28,43 @@ def archive_paper_url(paper: Paper) -> str:
     return paper.url or ""
 
 
-def _dataset_object(
-    repo: Repository, board: Board, of_paper: dict[str, tuple[str, str, str, list[dict[str, str]]]]
-) -> dict[str, Any]:
-    """One leaderboard as an archive dataset object. `of_paper` holds, by paper file, what every row
-    of a paper shares (title, url, date, code links), made once for all its rows on every board."""
-    dataset = repo.datasets[board.dataset_id].model
-    rows = []
-    for ref, row in zip(board.refs, board.data["rows"], strict=True):
-        # By the row's file, not through `ref`: the ref and its paper entry are read only for a
-        # paper's first row (tens of thousands of rows, each ref elsewhere in memory).
-        shared = of_paper.get(row["source"])
-        if shared is None:
-            paper = ref.paper.model.paper
-            shared = of_paper[row["source"]] = (
-                paper.title,
-                archive_paper_url(paper),
-                paper.published,
-                [{"title": "", "url": link["url"]} for link in row["code"]],
-            )
-        title, url, date, code_links = shared
-        rows.append(
-            {
-                "model_name": row["model"],
-                "paper_title": title,
-                "paper_url": url,
-                "paper_date": date,
-                "code_links": code_links,
-                "model_links": [],
-                "metrics": row["metrics_text"],
-                "uses_additional_data": row["uses_additional_data"],
-            }
+# What every archive row of a paper shares: title, url, date, code links and model links (none).
+_Shared = tuple[str, str, str, list[dict[str, str]], list[Any]]
+
+
+def _shared_by_paper(repo: Repository) -> dict[str, _Shared]:
+    """By paper file, what all its archive rows share, made once per paper: in the papers' order,
+    the order they lie in memory (not the order leaderboards meet them)."""
+    of_paper: dict[str, _Shared] = {}
+    for entry in repo.papers:
+        paper = entry.model.paper
+        of_paper[entry.file] = (
+            paper.title,
+            archive_paper_url(paper),
+            paper.published,
+            [{"title": "", "url": link.url} for link in paper.code],
+            [],  # model_links: always empty, one list for the paper's rows
         )
+    return of_paper
+
+
+def _dataset_object(repo: Repository, board: Board, of_paper: dict[str, _Shared]) -> dict[str, Any]:
+    """One leaderboard as an archive dataset object (`of_paper`: `_shared_by_paper`)."""
+    dataset = repo.datasets[board.dataset_id].model
+    rows = [
+        {
+            "model_name": row["model"],
+            "paper_title": title,
+            "paper_url": url,
+            "paper_date": date,
+            "code_links": code_links,
+            "model_links": model_links,
+            "metrics": row["metrics_text"],
+            "uses_additional_data": row["uses_additional_data"],
+        }
+        for row in board.data["rows"]
+        for title, url, date, code_links, model_links in (of_paper[row["source"]],)
+    ]
     return {
         "dataset": dataset.name,
         "description": dataset.description or "",
@@ -73,7 +78,7 @@ def _dataset_object(
 def evaluation_tables(repo: Repository, boards: list[Board]) -> list[dict[str, Any]]:
     """Every task as an archive task object, top-level tasks in id order with their subtasks nested."""
     datasets_of: dict[str, list[dict[str, Any]]] = {}
-    of_paper: dict[str, tuple[str, str, str, list[dict[str, str]]]] = {}
+    of_paper = _shared_by_paper(repo)
     for board in boards:  # already in (task id, dataset id) order
         datasets_of.setdefault(board.task_id, []).append(_dataset_object(repo, board, of_paper))
     children: dict[str, list[str]] = {}
