@@ -1,4 +1,3 @@
-"""The checks: the registry, then one module per family. Importing this package registers them all."""
-
-import validator.checks.links  # noqa: F401
-from validator.checks import constraints, duplicates, metrics, reading, references, review, schema  # noqa: F401
+"""The checks: the registry, then one module per family. `registry.load_all()` imports (and so
+registers) them all; importing the package alone does not, so that the loader can import the
+reading codes without the checks, which import the loader."""

@@ -82,4 +82,13 @@ def repository_check(fn: RepositoryCheck) -> RepositoryCheck:
 
 def load_all() -> None:
     """Import every check module so that their codes and checks are registered."""
-    import validator.checks  # noqa: F401  (the package imports its modules)
+    import validator.checks.links  # noqa: F401
+    from validator.checks import (  # noqa: F401
+        constraints,
+        duplicates,
+        metrics,
+        reading,
+        references,
+        review,
+        schema,
+    )

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import validator.checks  # noqa: F401  (loads the check modules before load.repository: they import each other)
 from validator.checks.links import arxiv_impossible, parse_code_url
 from validator.importer import ids
 from validator.importer.metrics import Decision, decide, is_count

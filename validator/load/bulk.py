@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
-import select
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from validator.forking import jobs
 from validator.gcpause import paused_gc
-from validator.load import fastyaml, filecache
+from validator.load import early, fastyaml, filecache
+from validator.load.early import ParseHelper
 from validator.load.paths import discover
 from validator.load.repository import (
     _MODELS,
@@ -239,7 +237,13 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool, remem
     if not remember:
         store = None
     with paused_gc(), quiet_stderr():
-        helper = _Helper.start(scan, cached_files)
+        helper = early.claim(root) if on_disk else None
+        if helper is None:
+            todo = [
+                rel for rel in scan.files
+                if rel in scan.data and (rel, scan.blobs[rel]) not in cached_files and not rel.endswith("metrics.yaml")
+            ]
+            helper = ParseHelper.start(todo, scan.data)
         try:
             _load_all(repo, root, scan, helper, store, index, cached_files)
         finally:
@@ -249,7 +253,7 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool, remem
         repo.declared = {ds_id: resolve_metrics(e.model, kinds) for ds_id, e in repo.datasets.items()}
 
 
-def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None, store: Any, index: Any,
+def _load_all(repo: Repository, root: Path, scan: _Scan, helper: ParseHelper | None, store: Any, index: Any,
               cached_files: dict) -> None:
     for rel in scan.files:
         blob = scan.blobs[rel]
@@ -276,7 +280,7 @@ def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None,
                         continue
             if helper is not None:
                 helper.drain()
-            parsed = helper.parsed(rel) if helper is not None else None
+            parsed = helper.parsed(rel, blob) if helper is not None else None
             kind, model, doc, problems = load_file(rel, data, parsed=parsed)
             results = len(model.results) if kind == "paper" and model is not None else 0
             if store is not None:
@@ -296,112 +300,6 @@ def _load_all(repo: Repository, root: Path, scan: _Scan, helper: _Helper | None,
         _note_id(repo, rel)
         if model is not None:
             _add(repo, kind, rel, doc, model)
-
-
-# Below this many files to parse, one process is faster than two.
-PARALLEL_MIN_FILES = 3000
-
-
-class _Helper:
-    """A forked process that runs the fast YAML path on the last part of the files to parse while
-    this one loads the first part; it sends back each document's data and typed-scalar texts
-    (sending models would cost more than validating them again here), in chunks as it goes, so
-    this process validates the helper's first documents while the helper parses the next.
-
-    This process also validates every document, so the helper takes more than half of the
-    parsing (`SHARE`)."""
-
-    SHARE = 0.6
-    CHUNK = 250  # documents per message
-
-    def __init__(self, pid: int, fd: int, theirs: set[str]) -> None:
-        self.pid = pid
-        self.fd = fd
-        self.theirs = theirs
-        self.results: dict[str, Any] = {}
-        self.done = False
-        # What has arrived and is not unpickled yet. While this process loads its own files it
-        # keeps emptying the pipe (`drain`), else the helper would wait on a full pipe.
-        self.buffer = bytearray()
-        os.set_blocking(fd, False)
-
-    @classmethod
-    def start(cls, scan: _Scan, cached: dict) -> _Helper | None:
-        todo = [
-            rel for rel in scan.files
-            if rel in scan.data and (rel, scan.blobs[rel]) not in cached and not rel.endswith("metrics.yaml")
-        ]
-        if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not fastyaml.enabled():
-            return None
-        theirs = todo[int(len(todo) * (1 - cls.SHARE)) :]
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the helper
-            code = 0
-            try:
-                os.close(read_fd)
-                for start in range(0, len(theirs), cls.CHUNK):
-                    out: dict[str, Any] = {}
-                    for rel in theirs[start : start + cls.CHUNK]:
-                        text, _problems = decode(rel, scan.data[rel])
-                        doc = fastyaml.fast_parse(rel, text) if text is not None else None
-                        out[rel] = None if doc is None else (doc.data, doc.raw)
-                    payload = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
-                    view = memoryview(len(payload).to_bytes(8, "big") + payload)
-                    while view:
-                        view = view[os.write(write_fd, view) :]
-            except BaseException:  # noqa: BLE001 - the parent parses what it does not get
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write_fd)
-        return cls(pid, read_fd, set(theirs))
-
-    def drain(self) -> None:
-        """Take what the helper has sent so far, without waiting."""
-        if self.done:
-            return
-        try:
-            while part := os.read(self.fd, 1 << 20):
-                self.buffer += part
-        except BlockingIOError:  # nothing more for now
-            return
-        self.finish()  # the end of the pipe: the helper is done (or died)
-
-    def parsed(self, rel: str) -> Any:
-        """(data, raw) of `rel` if the helper parsed it by the fast path, else None (then this
-        process parses it)."""
-        if rel not in self.theirs:
-            return None
-        while rel not in self.results and self._next_chunk():
-            pass
-        return self.results.get(rel)
-
-    def _next_chunk(self) -> bool:
-        """Unpickle the next chunk into `results`, waiting for it if need be; False at the end."""
-        while True:
-            if len(self.buffer) >= 8:
-                size = 8 + int.from_bytes(self.buffer[:8], "big")
-                if len(self.buffer) >= size:
-                    try:
-                        self.results.update(pickle.loads(self.buffer[8:size]))
-                    except Exception:  # noqa: BLE001 - whatever it sent, this process parses again
-                        self.buffer.clear()
-                        self.finish()
-                        return False
-                    del self.buffer[:size]
-                    return True
-            if self.done:
-                return False
-            select.select([self.fd], [], [])
-            self.drain()
-
-    def finish(self) -> None:
-        """Stop listening and reap the helper (once); what it has not sent is parsed here."""
-        if not self.done:
-            self.done = True
-            os.close(self.fd)
-            os.waitpid(self.pid, 0)
 
 
 # (rel, blob id) -> what `_from_cache` made of it: a base revision and the working tree share

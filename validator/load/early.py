@@ -1,0 +1,206 @@
+"""Parsing in a second process: a forked helper parses part of a repository's files with the fast
+YAML path while this process loads the rest.
+
+There are two ways to start one. The loader starts one once it has read every file
+(`ParseHelper.start`). A command that will load a whole repository of which nothing is cached
+starts one first of all, before it imports the heavy part of the validator (`start_early`, from
+`validator.cli`): that helper reads its own files, and parses while this process imports, reads
+and hashes the files (about 0.3 s at 10,000 files), so it takes a larger share. This module is
+light on purpose: it imports the parser only in the helper.
+
+Either way the helper sends back, in chunks as it goes, each document's data and typed-scalar
+texts (sending models would cost more than validating them again here) with the blob id of the
+bytes it parsed; this process uses a document only if its own bytes have that blob id, and
+parses whatever the helper did not send (a file it could not read, a helper that died).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from validator.forking import can_fork, jobs
+from validator.load import filecache
+from validator.load.paths import discover
+
+# Below this many files to parse, one process is faster than two.
+PARALLEL_MIN_FILES = 3000
+
+
+def _parse_in_child(theirs: list[str], read: Callable[[str], bytes | None], write_fd: int, chunk: int) -> None:
+    """The helper's work: parse `theirs` and send (blob id, (data, raw) or None) per file."""
+    from validator.load import fastyaml
+    from validator.load.yamlload import decode
+
+    for start in range(0, len(theirs), chunk):
+        out: dict[str, Any] = {}
+        for rel in theirs[start : start + chunk]:
+            data = read(rel)
+            if data is None:
+                continue
+            text, _problems = decode(rel, data)
+            doc = fastyaml.fast_parse(rel, text) if text is not None else None
+            out[rel] = (filecache.blob_id(data), None if doc is None else (doc.data, doc.raw))
+        payload = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(len(payload).to_bytes(8, "big") + payload)
+        while view:
+            view = view[os.write(write_fd, view) :]
+
+
+class ParseHelper:
+    """A forked process parsing `theirs`; `parsed(rel, blob)` gives its result for a file.
+
+    This process also validates every document, so the helper takes more than half of the
+    parsing (`SHARE`; `EARLY_SHARE` for a helper started before the imports)."""
+
+    SHARE = 0.6
+    EARLY_SHARE = 0.7
+    CHUNK = 250  # documents per message
+
+    def __init__(self, theirs: list[str], read: Callable[[str], bytes | None]) -> None:
+        self.theirs = set(theirs)
+        self.results: dict[str, Any] = {}
+        self.done = False
+        # What has arrived and is not unpickled yet. While this process loads its own files it
+        # keeps emptying the pipe (`drain`), else the helper would wait on a full pipe.
+        self.buffer = bytearray()
+        read_fd, write_fd = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the helper
+            code = 1
+            try:
+                os.close(read_fd)
+                _parse_in_child(theirs, read, write_fd, self.CHUNK)
+                code = 0
+            except BaseException:  # noqa: BLE001, S110 - the parent parses what it does not get
+                pass
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self.fd = read_fd
+        os.set_blocking(read_fd, False)
+
+    @classmethod
+    def start(cls, todo: list[str], data: dict[str, bytes]) -> ParseHelper | None:
+        """A helper for the last part of `todo` (files already read into `data`), or None when
+        one process is better."""
+        if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not can_fork() or not _fast_enabled():
+            return None
+        return cls(todo[int(len(todo) * (1 - cls.SHARE)) :], data.get)
+
+    def drain(self) -> None:
+        """Take what the helper has sent so far, without waiting."""
+        if self.done:
+            return
+        try:
+            while part := os.read(self.fd, 1 << 20):
+                self.buffer += part
+        except BlockingIOError:  # nothing more for now
+            return
+        self.finish()  # the end of the pipe: the helper is done (or died)
+
+    def parsed(self, rel: str, blob: str | None) -> Any:
+        """(data, raw) of `rel` if the helper parsed exactly these bytes (blob id `blob`) by the
+        fast path, else None (then this process parses it)."""
+        if rel not in self.theirs:
+            return None
+        while rel not in self.results and self._next_chunk():
+            pass
+        found = self.results.get(rel)
+        if found is None or found[0] != blob:
+            return None
+        return found[1]
+
+    def _next_chunk(self) -> bool:
+        """Unpickle the next chunk into `results`, waiting for it if need be; False at the end."""
+        while True:
+            if len(self.buffer) >= 8:
+                size = 8 + int.from_bytes(self.buffer[:8], "big")
+                if len(self.buffer) >= size:
+                    try:
+                        self.results.update(pickle.loads(self.buffer[8:size]))
+                    except Exception:  # noqa: BLE001 - whatever it sent, this process parses again
+                        self.buffer.clear()
+                        self.finish()
+                        return False
+                    del self.buffer[:size]
+                    return True
+            if self.done:
+                return False
+            select.select([self.fd], [], [])
+            self.drain()
+
+    def finish(self) -> None:
+        """Stop listening and reap the helper (once); what it has not sent is parsed here."""
+        if not self.done:
+            self.done = True
+            os.close(self.fd)
+            os.waitpid(self.pid, 0)
+
+    def cancel(self) -> None:
+        """End a helper nobody needs."""
+        if not self.done:
+            try:
+                os.kill(self.pid, 9)
+            except ProcessLookupError:
+                pass
+            self.finish()
+
+
+def _fast_enabled() -> bool:
+    # As fastyaml.enabled(), without importing the parser here.
+    return os.environ.get("PWC_FAST", "1") != "0"
+
+
+def _read_file(root: str, rel: str) -> bytes | None:
+    """A file's bytes as the loader reads them, or None for anything unusual (the loader decides)."""
+    from validator.load.yamlload import MAX_FILE_BYTES
+
+    try:
+        with open(f"{root}/{rel}", "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= MAX_FILE_BYTES else None
+
+
+_EARLY: tuple[Path, ParseHelper] | None = None
+
+
+def start_early(root: Path) -> None:
+    """Start a helper for the repository at `root` now, when nothing of it is cached (an index
+    of the cache means a warm cache, whose files need no parsing) and it is big enough."""
+    global _EARLY
+    if _EARLY is not None or not (root / "results").is_dir():
+        return
+    if filecache.enabled() and filecache.path_of(root, "index").exists():
+        return
+    files = discover(root)
+    todo = [rel for rel in files if not rel.endswith("metrics.yaml")]
+    if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not can_fork() or not _fast_enabled():
+        return
+    theirs = todo[int(len(todo) * (1 - ParseHelper.EARLY_SHARE)) :]
+    base = str(root)
+    _EARLY = (root, ParseHelper(theirs, lambda rel: _read_file(base, rel)))
+
+
+def claim(root: Path) -> ParseHelper | None:
+    """The helper started early for `root`, once (the loader of its working tree takes it)."""
+    global _EARLY
+    if _EARLY is None or _EARLY[0] != root:
+        return None
+    helper = _EARLY[1]
+    _EARLY = None
+    return helper
+
+
+def abandon() -> None:
+    """End an early helper that no loader claimed (the answer was cached, or the command failed)."""
+    global _EARLY
+    if _EARLY is not None:
+        _EARLY[1].cancel()
+        _EARLY = None
