@@ -69,10 +69,10 @@ def _run_jobs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str
 def _run_chunked(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], root: Path
                  ) -> tuple[int, dict]:
     """The parse helper sends each document as it goes, and this process takes them in between."""
-    from validator.load import early
+    from validator.load.parsehelper import ParseHelper
 
     with monkeypatch.context() as patch:
-        patch.setattr(early.ParseHelper, "CHUNK", 1)
+        patch.setattr(ParseHelper, "CHUNK", 1)
         return _run_jobs(monkeypatch, capsys, root)
 
 

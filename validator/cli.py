@@ -55,57 +55,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Import only the command that is asked for: the first argument naming a command.
     only = next((a for a in args_list if a in COMMANDS), None)
-    if only in _LOADS_ALL:
-        _start_parsing(args_list[args_list.index(only) + 1 :])
+    parser = build_parser(only)
     try:
-        parser = build_parser(only)
-        try:
-            args = parser.parse_args(args_list)
-        except SystemExit as exc:  # --help, --version, bad arguments
-            return int(exc.code or 0)
-        run = getattr(args, "_run", None)
-        if run is None:
-            print(f"pwc: command {args.command!r} is not available", file=sys.stderr)
-            return 2
-        try:
-            return int(run(args))
-        except KeyboardInterrupt:
-            return 130
-        except BrokenPipeError:
-            return 0
-    finally:
-        if only in _LOADS_ALL:
-            from validator.load import early
-
-            early.abandon()
-
-
-# Commands that load a whole repository, unless told otherwise (a PR check loads what a change
-# can affect; `--help` loads nothing).
-_LOADS_ALL = ("validate", "build")
-
-
-def _start_parsing(rest: list[str]) -> None:
-    """Before the command's module (and the models, the checks, the export) is imported: start a
-    helper parsing the repository, when nothing of it is cached (see `validator.load.early`)."""
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--root", default=".")
-    pre.add_argument("--changed-since")
-    pre.add_argument("-h", "--help", action="store_true")
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # --help, --version, bad arguments
+        return int(exc.code or 0)
+    run = getattr(args, "_run", None)
+    if run is None:
+        print(f"pwc: command {args.command!r} is not available", file=sys.stderr)
+        return 2
     try:
-        known, _unknown = pre.parse_known_args(rest)
-    except SystemExit:  # argparse's own complaint comes again, from the real parser
-        return
-    if known.help or known.changed_since:
-        return
-    from pathlib import Path
-
-    from validator.load import early
-
-    try:
-        early.start_early(Path(known.root).resolve())
-    except OSError:  # the command itself reports what it cannot read
-        return
+        return int(run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
 
 
 # Objects a command hands over with `hold` when it runs as the program (not when a test calls

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from validator.gcpause import paused_gc
-from validator.load import early, fastyaml, filecache
-from validator.load.early import ParseHelper
+from validator.load import fastyaml, filecache
+from validator.load.parsehelper import ParseHelper
 from validator.load.paths import discover
 from validator.load.repository import (
     _MODELS,
@@ -237,13 +237,11 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool, remem
     if not remember:
         store = None
     with paused_gc(), quiet_stderr():
-        helper = early.claim(root) if on_disk else None
-        if helper is None:
-            todo = [
-                rel for rel in scan.files
-                if rel in scan.data and (rel, scan.blobs[rel]) not in cached_files and not rel.endswith("metrics.yaml")
-            ]
-            helper = ParseHelper.start(todo, scan.data)
+        todo = [
+            rel for rel in scan.files
+            if rel in scan.data and (rel, scan.blobs[rel]) not in cached_files and not rel.endswith("metrics.yaml")
+        ]
+        helper = ParseHelper.start(todo, scan.data)
         try:
             _load_all(repo, root, scan, helper, store, index, cached_files)
         finally:

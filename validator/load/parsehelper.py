@@ -1,17 +1,16 @@
 """Parsing in a second process: a forked helper parses part of a repository's files with the fast
 YAML path while this process loads the rest.
 
-There are two ways to start one. The loader starts one once it has read every file
-(`ParseHelper.start`). A command that will load a whole repository of which nothing is cached
-starts one first of all, before it imports the heavy part of the validator (`start_early`, from
-`validator.cli`): that helper reads its own files, and parses while this process imports, reads
-and hashes the files (about 0.3 s at 10,000 files), so it takes a larger share. This module is
-light on purpose: it imports the parser only in the helper.
+The loader starts one once it has read every file (`ParseHelper.start`). The helper sends back,
+in chunks as it goes, each document's data and typed-scalar texts (sending models would cost
+more than validating them again here) with the blob id of the bytes it parsed; this process
+uses a document only if its own bytes have that blob id, and parses whatever the helper did not
+send (a helper that died, say).
 
-Either way the helper sends back, in chunks as it goes, each document's data and typed-scalar
-texts (sending models would cost more than validating them again here) with the blob id of the
-bytes it parsed; this process uses a document only if its own bytes have that blob id, and
-parses whatever the helper did not send (a file it could not read, a helper that died).
+Measured and dropped: forking the helper before the command imports the models and the checks,
+to read and parse its files while this process imports and scans. The helper then reads the
+files a second time and imports the parser itself, which ate the head start: at 10,000 files
+`pwc validate` took 1.73-1.85 s against 1.68-1.82 s, whatever the share.
 """
 
 from __future__ import annotations
@@ -20,12 +19,11 @@ import os
 import pickle
 import select
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from validator.forking import can_fork, jobs
-from validator.load import filecache
-from validator.load.paths import discover
+from validator.load import fastyaml, filecache
+from validator.load.yamlload import decode
 
 # Below this many files to parse, one process is faster than two.
 PARALLEL_MIN_FILES = 3000
@@ -33,9 +31,6 @@ PARALLEL_MIN_FILES = 3000
 
 def _parse_in_child(theirs: list[str], read: Callable[[str], bytes | None], write_fd: int, chunk: int) -> None:
     """The helper's work: parse `theirs` and send (blob id, (data, raw) or None) per file."""
-    from validator.load import fastyaml
-    from validator.load.yamlload import decode
-
     for start in range(0, len(theirs), chunk):
         out: dict[str, Any] = {}
         for rel in theirs[start : start + chunk]:
@@ -55,10 +50,9 @@ class ParseHelper:
     """A forked process parsing `theirs`; `parsed(rel, blob)` gives its result for a file.
 
     This process also validates every document, so the helper takes more than half of the
-    parsing (`SHARE`; `EARLY_SHARE` for a helper started before the imports)."""
+    parsing (`SHARE`)."""
 
     SHARE = 0.6
-    EARLY_SHARE = 0.7
     CHUNK = 250  # documents per message
 
     def __init__(self, theirs: list[str], read: Callable[[str], bytes | None]) -> None:
@@ -88,7 +82,7 @@ class ParseHelper:
     def start(cls, todo: list[str], data: dict[str, bytes]) -> ParseHelper | None:
         """A helper for the last part of `todo` (files already read into `data`), or None when
         one process is better."""
-        if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not can_fork() or not _fast_enabled():
+        if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not can_fork() or not fastyaml.enabled():
             return None
         return cls(todo[int(len(todo) * (1 - cls.SHARE)) :], data.get)
 
@@ -140,67 +134,3 @@ class ParseHelper:
             self.done = True
             os.close(self.fd)
             os.waitpid(self.pid, 0)
-
-    def cancel(self) -> None:
-        """End a helper nobody needs."""
-        if not self.done:
-            try:
-                os.kill(self.pid, 9)
-            except ProcessLookupError:
-                pass
-            self.finish()
-
-
-def _fast_enabled() -> bool:
-    # As fastyaml.enabled(), without importing the parser here.
-    return os.environ.get("PWC_FAST", "1") != "0"
-
-
-def _read_file(root: str, rel: str) -> bytes | None:
-    """A file's bytes as the loader reads them, or None for anything unusual (the loader decides)."""
-    from validator.load.yamlload import MAX_FILE_BYTES
-
-    try:
-        with open(f"{root}/{rel}", "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return None
-    return data if len(data) <= MAX_FILE_BYTES else None
-
-
-_EARLY: tuple[Path, ParseHelper] | None = None
-
-
-def start_early(root: Path) -> None:
-    """Start a helper for the repository at `root` now, when nothing of it is cached (an index
-    of the cache means a warm cache, whose files need no parsing) and it is big enough."""
-    global _EARLY
-    if _EARLY is not None or not (root / "results").is_dir():
-        return
-    if filecache.enabled() and filecache.path_of(root, "index").exists():
-        return
-    files = discover(root)
-    todo = [rel for rel in files if not rel.endswith("metrics.yaml")]
-    if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not can_fork() or not _fast_enabled():
-        return
-    theirs = todo[int(len(todo) * (1 - ParseHelper.EARLY_SHARE)) :]
-    base = str(root)
-    _EARLY = (root, ParseHelper(theirs, lambda rel: _read_file(base, rel)))
-
-
-def claim(root: Path) -> ParseHelper | None:
-    """The helper started early for `root`, once (the loader of its working tree takes it)."""
-    global _EARLY
-    if _EARLY is None or _EARLY[0] != root:
-        return None
-    helper = _EARLY[1]
-    _EARLY = None
-    return helper
-
-
-def abandon() -> None:
-    """End an early helper that no loader claimed (the answer was cached, or the command failed)."""
-    global _EARLY
-    if _EARLY is not None:
-        _EARLY[1].cancel()
-        _EARLY = None
