@@ -143,7 +143,7 @@ def _shared_first(keys: list[int], count: int, span: int) -> list[int]:
 
 def build_api(repo: Repository) -> ApiData:
     """Everything `pwc build` publishes, from a loaded (and valid) repository."""
-    boards, refs = build_boards_and_refs(repo)
+    boards, refs_of = build_boards_and_refs(repo)
     leaderboards = [b.data for b in boards]
     papers_by_id = _papers_by_id(repo)
 
@@ -176,31 +176,6 @@ def build_api(repo: Repository) -> ApiData:
         )
         contexts.append((data["task"], data["dataset"], len(data["rows"]), path))
         orders.append([row["paper"]["id"] for row in data["rows"]])
-
-    # Paper file -> its results as its page lists them: the refs come paper by paper in file order
-    # (a result on no leaderboard, of an unknown task or dataset, has none).
-    placed: dict[str, list[dict[str, Any]]] = {}
-    owner: Entry[PaperFile] | None = None
-    listed: list[dict[str, Any]] = []
-    for ref in refs:
-        if ref.paper is not owner:
-            owner = ref.paper
-            listed = placed[owner.file] = []
-        task, dataset, size, path = contexts[ref.board]
-        listed.append(
-            {
-                "task": task,
-                "dataset": dataset,
-                "model": ref.model,
-                "metrics": ref.metrics,
-                "metrics_text": ref.metrics_text,
-                "rank": ref.rank,
-                "rows": size,
-                "leaderboard": path,
-                "uses_additional_data": ref.uses_additional_data,
-                "evaluated_on": ref.date,
-            }
-        )
 
     children: dict[str, list[str]] = {}
     for task_id, entry in repo.tasks.items():
@@ -257,7 +232,24 @@ def build_api(repo: Repository) -> ApiData:
     for paper_id in sorted(papers_by_id):
         entry = papers_by_id[paper_id]
         paper = entry.model.paper
-        results = placed.get(entry.file, [])
+        # In the file's order; a result on no leaderboard (unknown task or dataset) is left out.
+        # Made here, in page order, the order they are written in.
+        results = [
+            {
+                "task": task,
+                "dataset": dataset,
+                "model": ref.model,
+                "metrics": ref.metrics,
+                "metrics_text": ref.metrics_text,
+                "rank": ref.rank,
+                "rows": size,
+                "leaderboard": path,
+                "uses_additional_data": ref.uses_additional_data,
+                "evaluated_on": ref.date,
+            }
+            for ref in refs_of.get(entry.file, ())
+            for task, dataset, size, path in (contexts[ref.board],)
+        ]
         pages[paper_id] = {
             "schema_version": SCHEMA_VERSION,
             "id": paper_id,

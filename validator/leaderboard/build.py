@@ -206,10 +206,11 @@ def build_boards(repo: Repository, pairs: Collection[tuple[str, str]] | None = N
 
 def build_boards_and_refs(
     repo: Repository, pairs: Collection[tuple[str, str]] | None = None
-) -> tuple[list[Board], list[RowRef]]:
-    """`build_boards`, and the refs of all their rows in the papers' file order (paper by paper)."""
+) -> tuple[list[Board], dict[str, list[RowRef]]]:
+    """`build_boards`, and by paper file the refs of its rows, in the file's order (a paper with
+    no result on a leaderboard has none)."""
     groups: dict[tuple[str, str], list[RowRef]] = {}
-    all_refs: list[RowRef] = []
+    refs_of: dict[str, list[RowRef]] = {}
     all_declared = repo.declared
     tasks = repo.tasks
     for entry in repo.papers:
@@ -217,6 +218,7 @@ def build_boards_and_refs(
         paper = model.paper
         doc = entry.doc
         shared: tuple[dict[str, Any], list[dict[str, Any]], str] | None = None
+        mine: list[RowRef] = []
         untagged = False
         published_key = ""
         for index, result in enumerate(model.results):
@@ -236,6 +238,7 @@ def build_boards_and_refs(
                 )
                 untagged = _untagged(doc)
                 published_key = date_sort_key(paper.published)
+                refs_of[entry.file] = mine
             values, texts, value, text = _result_metrics(doc, index, result.metrics, declared, untagged)
             evaluated_on = result.evaluated_on
             if evaluated_on:
@@ -255,7 +258,7 @@ def build_boards_and_refs(
                 result.uses_additional_data,
                 shared,
             )
-            all_refs.append(ref)
+            mine.append(ref)
             group = groups.get(key)
             if group is None:
                 groups[key] = [ref]
@@ -311,7 +314,7 @@ def build_boards_and_refs(
             "sota_history": history,
         }
         boards.append(Board(task_id, dataset_id, data, refs))
-    return boards, all_refs
+    return boards, refs_of
 
 
 def leaderboard_dicts(repo: Repository, pairs: Collection[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
