@@ -823,7 +823,11 @@ class _Site:
         for result in results:
             if type(result) is not dict:
                 result = _fields(result)
-            task, dataset = _fields(result.get("task")), _fields(result.get("dataset"))
+            task, dataset = result.get("task"), result.get("dataset")
+            if type(task) is not dict:
+                task = _fields(task)
+            if type(dataset) is not dict:
+                dataset = _fields(dataset)
             task_id, dataset_id = task.get("id"), dataset.get("id")
             if type(task_id) is not str or type(dataset_id) is not str:
                 continue
@@ -855,11 +859,12 @@ class _Site:
                 f'<td class="metric">{esc(name)}</td><td class="num value">{_cell_html(texts, values, name)}</td>'
                 for name in names
             ]
-            rank, model = result.get("rank"), result.get("model")
+            rank, rows, model = result.get("rank"), result.get("rows"), result.get("model")
             if rank is None:
                 rank_text = "unranked"
+            elif type(rank) is int and type(rows) is int:  # digits only: nothing to escape
+                rank_text = f"#{rank} of {rows}" if rows else f"#{rank}"
             else:
-                rows = result.get("rows")
                 rank_text = esc(f"#{rank} of {rows}" if rows else f"#{rank}")
             extra = bool(result.get("uses_additional_data"))
             span = len(names) or 1
