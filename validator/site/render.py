@@ -680,7 +680,7 @@ class _Site:
         parts.append("</section>")
         return "".join(parts)
 
-    def _leaderboard_rows(self, rows: list[Any], names: list[str]) -> tuple[Markup, bool]:
+    def _leaderboard_rows(self, rows: list[Any], names: list[str]) -> tuple[str, bool]:
         """The `<tr>`s of a leaderboard's table, one line each, and whether any row used extra data.
 
         This is the site's hottest loop (every result of every leaderboard), so the rows are
@@ -714,7 +714,7 @@ class _Site:
                 f'<td class="code" data-label="Code">{code_cell(code) if code else ""}</td>'
                 f'<td class="nowrap" data-label="Date">{date}</td></tr>'
             )
-        return Markup("\n".join(lines)), has_extra
+        return "\n".join(lines), has_extra
 
     def _paper_cell(self, paper: Any) -> str:
         """A leaderboard row's paper: a link to its page, else to its URL, else its title as text."""
@@ -737,7 +737,9 @@ class _Site:
 
     # A paper page's body is built here, not by a template: with 10,000 papers, a template's
     # render (its context, an escape() and a Markup object per value) was a third of their cost.
-    # Its lists and table are the loops below. Every contributor value goes through `esc`.
+    # Its lists and table are the loops below, each giving its lines joined by newlines as plain
+    # HTML (a str: a Markup would be copied again by each f-string it goes into). Every
+    # contributor value goes through `esc`.
 
     def _paper_body(self, paper_id: str, paper: dict[str, Any], title: str) -> str:
         """The `<article>` of a paper's page: title, authors, date, venue, tasks, links, abstract,
@@ -783,7 +785,7 @@ class _Site:
         ]
         return "".join(parts)
 
-    def _paper_links(self, paper: dict[str, Any]) -> Markup:
+    def _paper_links(self, paper: dict[str, Any]) -> str:
         """The `<li>` buttons: the paper's own links (arXiv, DOI, URL, PDF), then its code, official first."""
         links = []
         arxiv = paper.get("arxiv")
@@ -812,9 +814,9 @@ class _Site:
                 f'<li><a class="button{" official" if official else ""}" href="{esc(url)}" rel="noopener">'
                 f"Code: {esc(code_label(url))}</a>{official}</li>"
             )
-        return Markup("\n".join(items))
+        return "\n".join(items)
 
-    def _paper_results(self, results: list[Any]) -> tuple[Markup, Markup]:
+    def _paper_results(self, results: list[Any]) -> tuple[str, str]:
         """The rows of a paper's results table (a result with several metrics spans several rows,
         the leaderboard's primary metric first) and the tag links of the tasks they are on.
         Every result of every paper passes here: the loop keeps to local names."""
@@ -879,16 +881,16 @@ class _Site:
             )
             for cell in cells[1:]:
                 lines.append(f"<tr{EXTRA_ROW if extra else ''}>{cell}</tr>")
-        return Markup("\n".join(lines)), Markup("\n".join(tags))
+        return "\n".join(lines), "\n".join(tags)
 
-    def _related(self, related: list[Any]) -> Markup:
+    def _related(self, related: list[Any]) -> str:
         """The `<li>`s of the related papers that have a page, each with its date."""
         items = []
         for entry in related:
             item = self.related_item(entry)
             if item:
                 items.append(item)
-        return Markup("\n".join(items))
+        return "\n".join(items)
 
     def _related_item(self, entry: Any) -> str:
         """A related paper's `<li>`, or "" when it has no page."""
