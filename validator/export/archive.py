@@ -12,6 +12,7 @@ archive switches by changing a URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from validator.leaderboard.build import Board
@@ -75,12 +76,14 @@ def _dataset_object(repo: Repository, board: Board, of_paper: dict[str, _Shared]
     }
 
 
-def evaluation_tables(repo: Repository, boards: list[Board]) -> list[dict[str, Any]]:
-    """Every task as an archive task object, top-level tasks in id order with their subtasks nested."""
-    datasets_of: dict[str, list[dict[str, Any]]] = {}
-    of_paper = _shared_by_paper(repo)
-    for board in boards:  # already in (task id, dataset id) order
-        datasets_of.setdefault(board.task_id, []).append(_dataset_object(repo, board, of_paper))
+def evaluation_tables(
+    repo: Repository, boards: list[Board], dataset: Callable[[dict[str, Any], int], Any] | None = None
+) -> list[dict[str, Any]]:
+    """Every task as an archive task object, top-level tasks in id order with their subtasks nested.
+
+    `dataset(obj, level)`, when given, is what stands for each dataset object: `level` is the
+    object's nesting level in the returned list (the list itself is level 0), as an indented
+    serialisation of it needs."""
     children: dict[str, list[str]] = {}
     roots: list[str] = []
     for task_id in sorted(repo.tasks):
@@ -95,7 +98,7 @@ def evaluation_tables(repo: Repository, boards: list[Board]) -> list[dict[str, A
             "task": entry.model.name,
             "description": entry.model.description or "",
             "categories": [entry.model.area],
-            "datasets": datasets_of.get(task_id, []),
+            "datasets": [],
             "subtasks": [],
             "source_link": None,
             "synonyms": list(entry.model.synonyms),
@@ -103,6 +106,7 @@ def evaluation_tables(repo: Repository, boards: list[Board]) -> list[dict[str, A
         for task_id, entry in repo.tasks.items()
     }
     # Walk down from the roots (iteratively: a deep task graph must not hit the recursion limit).
+    depth = dict.fromkeys(repo.tasks, 0)  # a subtask is one deeper than its parent
     root_set = set(roots)
     reached = set(roots)
     stack = list(roots)
@@ -112,6 +116,16 @@ def evaluation_tables(repo: Repository, boards: list[Board]) -> list[dict[str, A
             if child not in reached:
                 reached.add(child)
                 nodes[task_id]["subtasks"].append(nodes[child])
+                depth[child] = depth[task_id] + 1
                 stack.append(child)
+
+    of_paper = _shared_by_paper(repo)
+    for board in boards:  # already in (task id, dataset id) order
+        obj: Any = _dataset_object(repo, board, of_paper)
+        if dataset is not None:
+            # The top list, a task, its `datasets` list, the object: one more task and `subtasks`
+            # list for each level of depth.
+            obj = dataset(obj, 3 + 2 * depth[board.task_id])
+        nodes[board.task_id]["datasets"].append(obj)
     # Tasks on a parent cycle (an error the reference checks report) have no root: list them at the top.
     return [nodes[task_id] for task_id in sorted(repo.tasks) if task_id in root_set or task_id not in reached]

@@ -14,6 +14,7 @@ from functools import partial
 import orjson
 
 from validator.export.api import ApiData, paper_page_path
+from validator.export.archive import evaluation_tables
 
 API_PREFIX = "api/v1"
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
@@ -44,14 +45,32 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_ESCAPE, _escape)
 
 
+_ARCHIVE_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+
+
 def dumps_archive(obj: object) -> bytes:
     """Bytes in the archive's conventions. orjson with an ASCII pass is many times faster than json.dumps."""
-    data = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+    data = orjson.dumps(obj, option=_ARCHIVE_OPTIONS)
     if data.isascii():
         return data
     # The codec scans in C and calls back only for the non-ASCII runs (a regular expression over
     # the bytes was slower than orjson itself on a 30 MB file).
     return data.decode("utf-8").encode("ascii", _ESCAPE)
+
+
+def _archive_part(obj: object, level: int) -> orjson.Fragment:
+    """`obj` serialised on its own, to stand for it at nesting `level` in a `dumps_archive`
+    document (orjson copies a fragment as it is: each of its lines gets the level's indent).
+
+    The archive's leaderboards, each serialised as soon as it is built, while its tens of
+    thousands of row dicts are fresh in memory, which is then reused for the next one: the rows
+    are never all held, nor read again from all over memory."""
+    return orjson.Fragment(orjson.dumps(obj, option=_ARCHIVE_OPTIONS).replace(b"\n", b"\n" + b"  " * level))
+
+
+def archive_bytes(api: ApiData) -> bytes:
+    """`evaluation-tables.json`: `api.evaluation_tables` in the archive's conventions."""
+    return dumps_archive(evaluation_tables(api.repo, api.boards, _archive_part))
 
 
 def api_files(api: ApiData) -> Iterator[tuple[str, bytes]]:
@@ -85,7 +104,7 @@ def api_parts(api: ApiData) -> list[tuple[Callable[[], Iterator[tuple[str, bytes
             yield f"{API_PREFIX}/{paper_page_path(paper_id)}", dumps(page)
 
     def archive() -> Iterator[tuple[str, bytes]]:
-        yield f"{API_PREFIX}/evaluation-tables.json", dumps_archive(api.evaluation_tables)
+        yield f"{API_PREFIX}/evaluation-tables.json", archive_bytes(api)
 
     parts: list[tuple[Callable[[], Iterator[tuple[str, bytes]]], int]] = [(first, len(index["papers"]))]
     for start in range(0, len(boards), FILES_PER_PART // 4):  # leaderboards are bigger files
