@@ -84,9 +84,6 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
     number = {pid: n for n, pid in enumerate(ids)}
     # Each paper's keys on all its leaderboards: for each, those of the window around it.
     keys_of: list[list[int]] = [[] for _ in ids]
-    # Every possible key as one int object, which the key lists share: each key map(add) makes is
-    # freed at once (half a million at 10,000 papers, otherwise all kept, then freed together).
-    key_of = list(range(span + count)).__getitem__
     layouts: dict[int, list[tuple[int, int, list[int]]]] = {}
     for order in orders:
         numbered = [number[pid] for pid in order]
@@ -94,7 +91,7 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
         if layout is None:
             layout = layouts[len(numbered)] = _layout(len(numbered), count, span)
         for n, (low, high, step) in zip(numbered, layout, strict=True):
-            keys_of[n] += map(key_of, map(add, step, numbered[low:high]))  # map(): in C
+            keys_of[n] += map(add, step, numbered[low:high])  # map(): C, not the interpreter
     summaries: list[dict[str, Any] | None] = []
     for pid in ids:
         entry = papers.get(pid)
@@ -102,8 +99,6 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
         summaries.append(None if paper is None else {"id": pid, "title": paper.title, "published": paper.published})
     complete = None not in summaries
     number_of = count.__rmod__  # key -> key % count, the paper's number
-    # The same for a key of key_of's (0 <= key < span + count), as a shared int object.
-    number_at = (list(range(count)) * (RELATED_WINDOW + 2)).__getitem__
     related: dict[str, list[dict[str, Any]]] = {}
     for n, keys in enumerate(keys_of):
         keys.sort()
@@ -111,7 +106,7 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
         others = bisect_left(keys, span)
         # Every place of a window holds a different paper, so the other papers are all different
         # unless one is met on several leaderboards (then fewer numbers than keys, with itself).
-        if others < len(keys) - 1 and len(set(map(number_at, keys))) <= others:
+        if others < len(keys) - 1 and len(set(map(number_of, keys))) <= others:
             keys = _shared_first(keys[:others], count, span)
             keys.sort()
         chosen = list(map(summaries.__getitem__, map(number_of, keys[: min(others, RELATED_MAX)])))
