@@ -222,9 +222,11 @@ class _Site:
         self.datasets = {_get(d, "id"): d for d in _as_list(_get(index, "datasets")) if is_slug(_get(d, "id"))}
         papers = _get(api, "papers", {})
         self.papers: Mapping[str, Any] = papers if isinstance(papers, Mapping) else {}
+        self.paper_ids = [i for i in self.papers if is_slug(i)]
+        self.paged = frozenset(self.paper_ids)  # the papers that have a page
         # Only papers that get a page are listed and searched (no link may lead nowhere).
         self.paper_index = [
-            p for p in _as_list(_get(index, "papers")) if is_slug(_get(p, "id")) and _get(p, "id") in self.papers
+            p for p in _as_list(_get(index, "papers")) if isinstance(pid := _get(p, "id"), str) and pid in self.paged
         ]
         listed = {_get(p, "id") for p in self.paper_index}
         self.paper_index += [  # a paper missing from the index is still listed
@@ -234,8 +236,7 @@ class _Site:
                 "published": _get(p, "published"),
                 "results": len(_as_list(_get(p, "results"))),
             }
-            for i, p in self.papers.items()
-            if is_slug(i) and i not in listed
+            for i, p in ((i, self.papers[i]) for i in self.paper_ids if i not in listed)
         ]
         self.leaderboards = [
             lb
@@ -264,8 +265,6 @@ class _Site:
                 }
             if summary["dataset_id"] not in self.datasets:
                 self.datasets[summary["dataset_id"]] = {"id": summary["dataset_id"], "name": summary["dataset_name"]}
-        self.paper_ids = [i for i in self.papers if is_slug(i)]
-        self.paged = frozenset(self.paper_ids)  # the papers that have a page
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -699,7 +698,10 @@ class _Site:
                 texts = _fields(texts)
             if type(values) is not dict:
                 values = _fields(values)
-            cells = "".join([f"{start}{_cell_html(texts, values, name)}</td>" for start, name in columns])
+            cells = []
+            for start, name in columns:  # `_cell_html`, with its common case written out
+                text = texts.get(name)
+                cells.append(f"{start}{esc_text(text) if type(text) is str else _cell_html(texts, values, name)}</td>")
             rank, model, date, code = row.get("rank"), row.get("model"), row.get("evaluated_on"), row.get("code")
             model = esc_text(model) if type(model) is str else esc(_or(model, ""))
             date = esc_text(date) if type(date) is str else esc(_or(date, ""))
@@ -708,7 +710,7 @@ class _Site:
             append(
                 f'<tr{EXTRA_ROW if extra else ""}><td class="num rank">'
                 f'{rank if type(rank) is int else "—" if rank is None else esc(rank)}</td>'
-                f'<th scope="row" class="model">{model}</th>{cells}'
+                f'<th scope="row" class="model">{model}</th>{"".join(cells)}'
                 f'<td class="extra-cell">{EXTRA_TAG if extra else ""}</td>'
                 f'<td class="paper" data-label="Paper">{paper_cell(row.get("paper"))}</td>'
                 f'<td class="code" data-label="Code">{code_cell(code) if code else ""}</td>'
@@ -800,12 +802,13 @@ class _Site:
         pdf = paper.get("pdf_url") or (f"https://arxiv.org/pdf/{arxiv}" if isinstance(arxiv, str) and arxiv else None)
         if https(pdf):
             links.append(("PDF", pdf))
-        items = [
-            f'<li><a class="button" href="{esc(url)}" rel="noopener">{esc(label)}</a></li>'
+        items = [  # labels are ours, URLs that pass `https` are str
+            f'<li><a class="button" href="{esc_text(url)}" rel="noopener">{label}</a></li>'
             for label, url in links
             if https(url)
         ]
-        code = [c for c in _as_list(paper.get("code")) if https(_get(c, "url"))]
+        code = paper.get("code")
+        code = [c for c in code if https(_get(c, "url"))] if code and isinstance(code, list | tuple) else []
         code.sort(key=lambda c: not _get(c, "official", False))
         for c in code:
             url = _get(c, "url")
