@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import add
 from typing import Any
 
@@ -82,16 +83,31 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
     count = len(ids)
     span = (RELATED_WINDOW + 1) * count
     number = {pid: n for n, pid in enumerate(ids)}
+    # distance * count for each place of a window (the paper itself: span, after every candidate),
+    # by (the paper's place in the window, the window's size).
+    steps = {
+        (at, size): [(abs(j - at) * count if j != at else span) for j in range(size)]
+        for at in range(RELATED_WINDOW + 1)
+        for size in range(at + 1, at + RELATED_WINDOW + 2)
+    }
+    whole = steps[(RELATED_WINDOW, 2 * RELATED_WINDOW + 1)]
     # Each paper's keys on all its leaderboards: for each, those of the window around it.
     keys_of: list[list[int]] = [[] for _ in ids]
-    layouts: dict[int, list[tuple[int, int, list[int]]]] = {}
     for order in orders:
         numbered = [number[pid] for pid in order]
-        layout = layouts.get(len(numbered))
-        if layout is None:
-            layout = layouts[len(numbered)] = _layout(len(numbered), count, span)
-        for n, (low, high, step) in zip(numbered, layout, strict=True):
-            keys_of[n] += map(add, step, numbered[low:high])  # map(): C, not the interpreter
+        size = len(numbered)
+        # The places with a whole window: its keys made a column at a time (one place of the
+        # window, for all of them), then taken a window at a time, all in C.
+        inside = size - 2 * RELATED_WINDOW
+        if inside > 0:
+            columns = [map(step.__add__, numbered[k : k + inside]) for k, step in enumerate(whole)]
+            for n, keys in zip(numbered[RELATED_WINDOW:-RELATED_WINDOW], zip(*columns, strict=True), strict=True):
+                keys_of[n] += keys
+        # The places near either end (every place of a short leaderboard).
+        for i in chain(range(min(RELATED_WINDOW, size)), range(max(RELATED_WINDOW, size - RELATED_WINDOW), size)):
+            low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
+            near = numbered[low : i + RELATED_WINDOW + 1]
+            keys_of[numbered[i]] += map(add, steps[(i - low, len(near))], near)
     summaries: list[dict[str, Any] | None] = []
     for pid in ids:
         entry = papers.get(pid)
@@ -112,21 +128,6 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
         chosen = list(map(summaries.__getitem__, map(number_of, keys[: min(others, RELATED_MAX)])))
         related[ids[n]] = chosen if complete else [s for s in chosen if s is not None]
     return related
-
-
-def _layout(size: int, count: int, span: int) -> list[tuple[int, int, list[int]]]:
-    """For each place of a leaderboard of `size` papers: its window (low, high) and, for each
-    place of the window, distance * count (the place itself: span, after every candidate).
-    Made once per leaderboard size; the places away from both ends share one list."""
-    inner = [abs(d) * count if d else span for d in range(-RELATED_WINDOW, RELATED_WINDOW + 1)]
-    layout = []
-    for i in range(size):
-        low, high = max(0, i - RELATED_WINDOW), min(size, i + RELATED_WINDOW + 1)
-        if high - low == len(inner):
-            layout.append((low, high, inner))
-        else:
-            layout.append((low, high, [abs(j - i) * count if j != i else span for j in range(low, high)]))
-    return layout
 
 
 def _shared_first(keys: list[int], count: int, span: int) -> list[int]:
