@@ -70,10 +70,11 @@ def _papers_by_id(repo: Repository) -> dict[str, Entry[PaperFile]]:
     return by_id
 
 
-def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> dict[str, list[dict[str, Any]]]:
+def _related(orders: list[list[str]], summaries: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """For each paper, up to RELATED_MAX papers sharing its leaderboards: most shared first, then the
     closest in rank, then by id. Only rank neighbours (RELATED_WINDOW either side) are compared.
-    `orders`: each leaderboard's paper ids in rank order (a paper may have several rows)."""
+    `orders`: each leaderboard's paper ids in rank order (a paper may have several rows);
+    `summaries`: what stands for a paper by id (a paper without one is left out)."""
     # A paper once per leaderboard, at its best row.
     orders = [list(dict.fromkeys(order)) for order in orders]
     ids = sorted({pid for order in orders for pid in order})
@@ -108,12 +109,8 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
             low = i - RELATED_WINDOW if i > RELATED_WINDOW else 0
             near = numbered[low : i + RELATED_WINDOW + 1]
             keys_of[numbered[i]] += map(add, steps[(i - low, len(near))], near)
-    summaries: list[dict[str, Any] | None] = []
-    for pid in ids:
-        entry = papers.get(pid)
-        paper = entry.model.paper if entry is not None else None
-        summaries.append(None if paper is None else {"id": pid, "title": paper.title, "published": paper.published})
-    complete = None not in summaries
+    numbered_summaries = list(map(summaries.get, ids))
+    complete = None not in numbered_summaries
     number_of = count.__rmod__  # key -> key % count, the paper's number
     related: dict[str, list[dict[str, Any]]] = {}
     for n, keys in enumerate(keys_of):
@@ -125,7 +122,7 @@ def _related(orders: list[list[str]], papers: dict[str, Entry[PaperFile]]) -> di
         if others < len(keys) - 1 and len(set(map(number_of, keys))) <= others:
             keys = _shared_first(keys[:others], count, span)
             keys.sort()
-        chosen = list(map(summaries.__getitem__, map(number_of, keys[: min(others, RELATED_MAX)])))
+        chosen = list(map(numbered_summaries.__getitem__, map(number_of, keys[: min(others, RELATED_MAX)])))
         related[ids[n]] = chosen if complete else [s for s in chosen if s is not None]
     return related
 
@@ -227,8 +224,8 @@ def build_api(repo: Repository) -> ApiData:
             }
         )
 
-    related = _related(orders, papers_by_id)
     pages: dict[str, dict[str, Any]] = {}
+    summaries: dict[str, dict[str, Any]] = {}  # what stands for a paper among related papers
     index_papers = []
     for paper_id in sorted(papers_by_id):
         entry = papers_by_id[paper_id]
@@ -266,8 +263,9 @@ def build_api(repo: Repository) -> ApiData:
             "code": [{"url": link.url, "official": link.official} for link in paper.code],
             "source": entry.file,
             "results": results,
-            "related": related.get(paper_id, []),
+            # "related": below, once every paper's summary is made (here, while the paper is at hand)
         }
+        summaries[paper_id] = {"id": paper_id, "title": paper.title, "published": paper.published}
         index_papers.append(
             {
                 "id": paper_id,
@@ -279,6 +277,10 @@ def build_api(repo: Repository) -> ApiData:
                 "path": paper_page_path(paper_id),
             }
         )
+
+    related = _related(orders, summaries)
+    for paper_id, page in pages.items():
+        page["related"] = related.get(paper_id, [])
 
     index = {
         "schema_version": SCHEMA_VERSION,
