@@ -69,11 +69,23 @@ def code_label(url: str) -> str:
     return host
 
 
+BLANK_LINES = re.compile(r"\n\s*\n")
+
+
 def paragraphs(text: Any) -> list[str]:
     """Plain-text paragraphs of a description (split on blank lines; shown as text, never markup)."""
     if not isinstance(text, str):
         return []
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return [_one_line(p) for p in BLANK_LINES.split(text) if p.strip()]
+
+
+def _one_line(text: str) -> str:
+    """`text` with each run of whitespace as one space and none at either end. Most abstracts
+    already are, which is cheap to see: an ASCII text without control characters can only hold
+    " " as whitespace (splitting and joining thousands of them cost more)."""
+    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def prose(text: Any) -> Markup:
