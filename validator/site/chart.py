@@ -94,7 +94,7 @@ def chart_points(leaderboard: Mapping[str, Any]) -> list[Point]:
     best_models = {model for model, _, _ in best_keys}
     points: list[Point] = []
     for row in leaderboard.get("rows") or []:
-        if not isinstance(row, Mapping) or row.get("rank") is None:
+        if (type(row) is not dict and not isinstance(row, Mapping)) or row.get("rank") is None:
             continue
         value = metric_number((row.get("metrics") or {}).get(primary))
         evaluated_on = row.get("evaluated_on")
@@ -199,14 +199,14 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
             direction = str(metric.get("direction") or "")
             unit = str(metric.get("unit") or "")
 
-    first_day = min(p.day for p in points)
-    last_day = max(p.day for p in points)
+    days, values = [p.day for p in points], [p.value for p in points]
+    first_day, last_day = min(days), max(days)
     if first_day == last_day:
         first_day, last_day = first_day - 182, last_day + 182
     else:
         pad = max(15, (last_day - first_day) // 30)
         first_day, last_day = first_day - pad, last_day + pad
-    low, high, y_ticks, decimals = _value_ticks(min(p.value for p in points), max(p.value for p in points))
+    low, high, y_ticks, decimals = _value_ticks(min(values), max(values))
 
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -222,14 +222,13 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
         f'role="img" aria-labelledby="chart-caption" xmlns="http://www.w3.org/2000/svg">'
     ]
     # Grid and value axis.
+    tick_ys = [_fmt(sy(tick)) for tick in y_ticks]
     out.append('<g class="grid">')
-    for tick in y_ticks:
-        y = _fmt(sy(tick))
+    for y in tick_ys:
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
     out.append("</g>")
     out.append('<g class="axis y-axis">')
-    for tick in y_ticks:
-        y = _fmt(sy(tick))
+    for tick, y in zip(y_ticks, tick_ys, strict=True):
         out.append(f'<text x="{LEFT - 8}" y="{y}" dy="0.32em" text-anchor="end">{tick:.{decimals}f}</text>')
     label = axis_label(primary, unit, direction)
     out.append(
@@ -242,9 +241,10 @@ def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
     base = TOP + plot_h
     out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>')
     for day, text in _date_ticks(first_day, last_day):
-        if sx(day) - LEFT < 24 or sx(day) > WIDTH - 18:
+        x_at = sx(day)
+        if x_at - LEFT < 24 or x_at > WIDTH - 18:
             continue  # a label at the very left would run into the value axis's labels
-        x = _fmt(sx(day))
+        x = _fmt(x_at)
         out.append(f'<line x1="{x}" x2="{x}" y1="{base}" y2="{base + 5}"/>')
         out.append(f'<text x="{x}" y="{base + 20}" text-anchor="middle">{text}</text>')
     out.append(
