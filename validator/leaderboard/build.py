@@ -47,11 +47,11 @@ class RowRef(Scored[None]):
     value of an uncertain one; `date` the result's date, else the paper's; `model`): where it came
     from, for outputs that follow rows back to their papers, and what its row shows.
 
-    The refs are made in the papers' file order, each next to its metrics in memory, and the rows
-    only once ranked, in leaderboard order: the paper pages then read the refs, and the leaderboard
-    files and the archive the rows, in the order they lie in memory (at 50,000 results, reading
-    them out of order costs more than building them). One object per result, not a `Scored` with
-    a ref as its item: fewer objects to make and to follow."""
+    The refs are made paper by paper, each next to its metrics in memory, and the rows only once
+    ranked, in leaderboard order: the paper pages read a paper's refs together, and the leaderboard
+    files and the archive the rows in the order they lie in memory (at 50,000 results, reading
+    objects out of order costs more than building them). One object per result, not a `Scored`
+    with a ref as its item: fewer objects to make and to follow."""
 
     paper: Entry[PaperFile]
     index: int  # position in the paper file's `results`
