@@ -299,21 +299,22 @@ class _Site:
             # template: written in once instead of escaped at every link of every page.
             source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
             template = self.templates[(name, root)] = self.env.from_string(source.replace("{{ root }}", root))
-        self.page(rel, root, template.render(root=root, **context), title=title, section=section, crumbs=crumbs,
+        self.page(rel, root, [template.render(root=root, **context)], title=title, section=section, crumbs=crumbs,
                   scripts=scripts)
 
     def page(
         self,
         rel: str,
         root: str,
-        body: str,
+        body: list[str],
         *,
         title: str,
         section: str | None = None,
         crumbs: Sequence[tuple[str, str | None]] = (),
         scripts: str = "",
     ) -> None:
-        """Write page `rel` (`root` leads from it to the top of the tree): `body` (HTML) in the shell."""
+        """Write page `rel` (`root` leads from it to the top of the tree): `body`, HTML in parts, in
+        the shell. The parts are joined once, with the page: a big table is not copied again."""
         before_title, before_body, after_body = self._shell(root, section, scripts)
         parts = [before_title, esc(title), before_body]
         if crumbs:
@@ -324,7 +325,7 @@ class _Site:
                 else:
                     parts.append(f'<li><span aria-current="page">{esc(label)}</span></li>')
             parts.append("</ol></nav>\n")
-        parts.append(body)
+        parts += body
         parts.append(after_body)
         self.writer.write(rel, "".join(parts))
 
@@ -628,7 +629,7 @@ class _Site:
     # A leaderboard page's body is built here rather than by a template, as a paper page's is:
     # its table is most of the page, and the rows are the site's hottest loop.
 
-    def _leaderboard_body(self, lb: Mapping[str, Any], summary: dict[str, Any]) -> str:
+    def _leaderboard_body(self, lb: Mapping[str, Any], summary: dict[str, Any]) -> list[str]:
         """A leaderboard's heading, its chart with caption, and its table (a header cell per metric)."""
         task_id, dataset_id = summary["task_id"], summary["dataset_id"]
         task_name, dataset_name = esc(summary["task_name"]), esc(summary["dataset_name"])
@@ -659,9 +660,10 @@ class _Site:
             "</p>\n\n"
         ]
         if chart:
+            parts.append('<figure class="chart-figure">\n<div class="chart-wrap">')
+            parts.append(chart)
             parts.append(
-                f'<figure class="chart-figure">\n<div class="chart-wrap">{chart}</div>\n'
-                f'<figcaption id="chart-caption">State of the art over time on {dataset_name} ({primary}): '
+                f'</div>\n<figcaption id="chart-caption">State of the art over time on {dataset_name} ({primary}): '
                 "every ranked result is a point, the line is the best result so far.\n"
                 '<span class="legend"><span class="key key-pt" aria-hidden="true"></span> result '
                 '<span class="key key-best" aria-hidden="true"></span> new state of the art '
@@ -670,7 +672,7 @@ class _Site:
             )
         parts.append("\n<section>\n<h2>Results</h2>\n")
         if count:
-            table, has_extra = self._leaderboard_rows(rows, [name for name, _ in metrics])
+            lines, has_extra = self._leaderboard_rows(rows, [name for name, _ in metrics])
             if has_extra:
                 parts.append(
                     '<p class="filter"><input type="checkbox" id="hide-extra"> '
@@ -683,16 +685,18 @@ class _Site:
                 f"<caption>{task_name} on {dataset_name}, ranked by {primary}</caption>\n"
                 f'<thead><tr><th scope="col" class="num">Rank</th><th scope="col">Model</th>{"".join(headers)}'
                 '<th scope="col">Extra data</th><th scope="col">Paper</th><th scope="col">Code</th>'
-                '<th scope="col">Date</th></tr></thead>\n'
-                f"<tbody>\n{table}\n</tbody>\n</table>\n</div>\n"
+                '<th scope="col">Date</th></tr></thead>\n<tbody>\n'
             )
+            parts += lines
+            parts.append("</tbody>\n</table>\n</div>\n")
         else:
             parts.append("<p>No results yet.</p>\n")
         parts.append("</section>")
-        return "".join(parts)
+        return parts
 
-    def _leaderboard_rows(self, rows: list[Any], names: list[str]) -> tuple[str, bool]:
-        """The `<tr>`s of a leaderboard's table, one line each, and whether any row used extra data.
+    def _leaderboard_rows(self, rows: list[Any], names: list[str]) -> tuple[list[str], bool]:
+        """The `<tr>`s of a leaderboard's table, each a line ending in a newline, and whether any
+        row used extra data.
 
         This is the site's hottest loop (every result of every leaderboard), so the rows are
         f-strings rather than a template loop; every contributor value goes through `esc`
@@ -726,9 +730,9 @@ class _Site:
                 f'<td class="extra-cell">{EXTRA_TAG if extra else ""}</td>'
                 f'<td class="paper" data-label="Paper">{paper_cell(row.get("paper"))}</td>'
                 f'<td class="code" data-label="Code">{code_cell(code) if code else ""}</td>'
-                f'<td class="nowrap" data-label="Date">{date}</td></tr>'
+                f'<td class="nowrap" data-label="Date">{date}</td></tr>\n'
             )
-        return "\n".join(lines), has_extra
+        return lines, has_extra
 
     def _paper_cell(self, paper: Any) -> str:
         """A leaderboard row's paper: a link to its page, else to its URL, else its title as text."""
@@ -751,11 +755,11 @@ class _Site:
 
     # A paper page's body is built here, not by a template: with 10,000 papers, a template's
     # render (its context, an escape() and a Markup object per value) was a third of their cost.
-    # Its lists and table are the loops below, each giving its lines joined by newlines as plain
-    # HTML (a str: a Markup would be copied again by each f-string it goes into). Every
-    # contributor value goes through `esc`.
+    # Its lists and table are the loops below. They give plain HTML (a str: a Markup would be
+    # copied again by each f-string it goes into), the table and the related papers as lines
+    # that `page` joins once with the rest. Every contributor value goes through `esc`.
 
-    def _paper_body(self, paper_id: str, paper: dict[str, Any], title: str) -> str:
+    def _paper_body(self, paper_id: str, paper: dict[str, Any], title: str) -> list[str]:
         """The `<article>` of a paper's page: title, authors, date, venue, tasks, links, abstract,
         results, related papers; a list or section without content is left out."""
         results, tasks = self._paper_results(_as_list(paper.get("results")))
@@ -763,7 +767,7 @@ class _Site:
         authors = [a for a in _as_list(paper.get("authors")) if isinstance(a, str)]
         venue, abstract = paper.get("venue"), paper.get("abstract")
         related = self._related(_as_list(paper.get("related")))
-        parts = [
+        return [
             f'<article class="paper">\n<h1>{esc(title)}</h1>\n',
             f'<p class="authors">{esc(", ".join(authors))}</p>' if authors else "",
             f'<p class="meta"><time>{esc(_or(paper.get("published"), ""))}</time>',
@@ -778,26 +782,32 @@ class _Site:
                 else ""
             ),
             "\n<section>\n<h2>Results</h2>\n",
-            (
-                '<div class="table-scroll">\n<table class="paper-results cards-on-phone">\n'
-                "<caption>Results of this paper, with their rank on each leaderboard</caption>\n"
-                '<thead><tr><th scope="col">Task</th><th scope="col">Dataset</th><th scope="col">Model</th>'
-                '<th scope="col">Metric</th><th scope="col" class="num">Value</th>'
-                f'<th scope="col" class="num">Rank</th></tr></thead>\n<tbody>\n{results}\n</tbody>\n</table>\n</div>\n'
+            *(
+                [
+                    '<div class="table-scroll">\n<table class="paper-results cards-on-phone">\n'
+                    "<caption>Results of this paper, with their rank on each leaderboard</caption>\n"
+                    '<thead><tr><th scope="col">Task</th><th scope="col">Dataset</th><th scope="col">Model</th>'
+                    '<th scope="col">Metric</th><th scope="col" class="num">Value</th>'
+                    '<th scope="col" class="num">Rank</th></tr></thead>\n<tbody>\n',
+                    *results,
+                    "</tbody>\n</table>\n</div>\n",
+                ]
                 if results
-                else "<p>No results recorded for this paper.</p>\n"
+                else ["<p>No results recorded for this paper.</p>\n"]
             ),
             "</section>\n\n",
-            (
-                '<section>\n<h2>Related papers</h2>\n'
-                '<p class="muted">Papers with results on the same leaderboards.</p>\n'
-                f'<ul class="related">\n{related}\n</ul>\n</section>\n'
+            *(
+                [
+                    '<section>\n<h2>Related papers</h2>\n'
+                    '<p class="muted">Papers with results on the same leaderboards.</p>\n<ul class="related">\n',
+                    *related,
+                    "</ul>\n</section>\n",
+                ]
                 if related
-                else ""
+                else []
             ),
             "</article>",
         ]
-        return "".join(parts)
 
     def _paper_links(self, paper: dict[str, Any]) -> str:
         """The `<li>` buttons: the paper's own links (arXiv, DOI, URL, PDF), then its code, official first."""
@@ -831,9 +841,10 @@ class _Site:
             )
         return "\n".join(items)
 
-    def _paper_results(self, results: list[Any]) -> tuple[str, str]:
-        """The rows of a paper's results table (a result with several metrics spans several rows,
-        the leaderboard's primary metric first) and the tag links of the tasks they are on.
+    def _paper_results(self, results: list[Any]) -> tuple[list[str], str]:
+        """The rows of a paper's results table, each a line ending in a newline (a result with
+        several metrics spans several rows, the leaderboard's primary metric first), and the tag
+        links of the tasks they are on.
         Every result of every paper passes here: the loop keeps to local names."""
         lines, tags, seen_tasks = [], [], set()
         boards = self.result_boards
@@ -892,29 +903,30 @@ class _Site:
                 f'<th scope="row" rowspan="{span}" class="model">'
                 f'{esc_text(model) if type(model) is str else esc(_or(model, ""))}</th>'
                 f'{cells[0] if cells else NO_METRIC}'
-                f'<td rowspan="{span}" class="num rank" data-label="Rank">{board_link}{rank_text}</a></td></tr>'
+                f'<td rowspan="{span}" class="num rank" data-label="Rank">{board_link}{rank_text}</a></td></tr>\n'
             )
             for cell in cells[1:]:
-                lines.append(f"<tr{EXTRA_ROW if extra else ''}>{cell}</tr>")
-        return "\n".join(lines), "\n".join(tags)
+                lines.append(f"<tr{EXTRA_ROW if extra else ''}>{cell}</tr>\n")
+        return lines, "\n".join(tags)
 
-    def _related(self, related: list[Any]) -> str:
-        """The `<li>`s of the related papers that have a page, each with its date."""
+    def _related(self, related: list[Any]) -> list[str]:
+        """The `<li>`s of the related papers that have a page, each with its date, each a line
+        ending in a newline."""
         items = []
         for entry in related:
             item = self.related_item(entry)
             if item:
                 items.append(item)
-        return "\n".join(items)
+        return items
 
     def _related_item(self, entry: Any) -> str:
-        """A related paper's `<li>`, or "" when it has no page."""
+        """A related paper's `<li>` and a newline, or "" when it has no page."""
         entry = _fields(entry)
         related_id, published = entry.get("id"), entry.get("published")
         if type(related_id) is not str or related_id not in self.paged:
             return ""
         link = self.paper_link("../../", related_id)
-        return f'<li>{link} <span class="muted nowrap">{esc(_or(published, ""))}</span></li>'
+        return f'<li>{link} <span class="muted nowrap">{esc(_or(published, ""))}</span></li>\n'
 
     def paper_lists(self) -> None:
         listing = sorted(
