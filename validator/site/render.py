@@ -462,7 +462,8 @@ class _Site:
             models = {model for model, _, _ in records}
             texts = {}
             for row in _as_list(lb.get("rows")) if records else ():
-                row = _fields(row)
+                if type(row) is not dict:
+                    row = _fields(row)
                 model = row.get("model")
                 if model not in models:
                     continue
