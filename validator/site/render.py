@@ -206,10 +206,14 @@ class _Memo:
         self.made: dict[int, tuple[Any, str]] = {}
 
     def __call__(self, obj: Any) -> str:
-        known = self.made.get(id(obj))
-        if known is None:
-            known = self.made[id(obj)] = (obj, self.make(obj))
-        return known[1]
+        return (self.made.get(id(obj)) or self.add(obj))[1]
+
+    def add(self, obj: Any) -> tuple[Any, str]:
+        known = self.made[id(obj)] = (obj, self.make(obj))
+        return known
+
+    # The hottest loops look up `made` themselves, without the call:
+    # `(made_get(id(obj)) or memo.add(obj))[1]` (an entry, a tuple, is never false).
 
 
 class _Site:
@@ -704,6 +708,7 @@ class _Site:
         (`esc_text` when it is known to be a str), and the loop keeps to local names."""
         columns = [(f'<td class="num" data-label="{esc(name)}">', name) for name in names]
         paper_cell, code_cell = self.paper_cell, self.code_cell
+        papers_made, codes_made = paper_cell.made.get, code_cell.made.get
         lines = []
         append = lines.append
         has_extra = False
@@ -720,6 +725,9 @@ class _Site:
                 text = texts.get(name)
                 cells.append(f"{start}{esc_text(text) if type(text) is str else _cell_html(texts, values, name)}</td>")
             rank, model, date, code = row.get("rank"), row.get("model"), row.get("evaluated_on"), row.get("code")
+            paper = row.get("paper")
+            paper = (papers_made(id(paper)) or paper_cell.add(paper))[1]
+            code = (codes_made(id(code)) or code_cell.add(code))[1] if code else ""
             model = esc_text(model) if type(model) is str else esc(_or(model, ""))
             date = esc_text(date) if type(date) is str else esc(_or(date, ""))
             extra = bool(row.get("uses_additional_data"))
@@ -729,8 +737,8 @@ class _Site:
                 f'{rank if type(rank) is int else "—" if rank is None else esc(rank)}</td>'
                 f'<th scope="row" class="model">{model}</th>{"".join(cells)}'
                 f'<td class="extra-cell">{EXTRA_TAG if extra else ""}</td>'
-                f'<td class="paper" data-label="Paper">{paper_cell(row.get("paper"))}</td>'
-                f'<td class="code" data-label="Code">{code_cell(code) if code else ""}</td>'
+                f'<td class="paper" data-label="Paper">{paper}</td>'
+                f'<td class="code" data-label="Code">{code}</td>'
                 f'<td class="nowrap" data-label="Date">{date}</td></tr>\n'
             )
         return lines, has_extra
@@ -884,10 +892,14 @@ class _Site:
             if primary in names and names[0] != primary:  # the metric that ranks the leaderboard first
                 names.remove(primary)
                 names.insert(0, primary)
-            cells = [
-                f'<td class="metric">{esc(name)}</td><td class="num value">{_cell_html(texts, values, name)}</td>'
-                for name in names
-            ]
+            cells = []
+            for name in names:  # `_cell_html`, with its common case written out
+                text = texts.get(name)
+                text = esc_text(text) if type(text) is str else _cell_html(texts, values, name)
+                cells.append(
+                    f'<td class="metric">{esc_text(name) if type(name) is str else esc(name)}</td>'
+                    f'<td class="num value">{text}</td>'
+                )
             rank, rows, model = result.get("rank"), result.get("rows"), result.get("model")
             if rank is None:
                 rank_text = "unranked"
@@ -913,9 +925,11 @@ class _Site:
     def _related(self, related: list[Any]) -> list[str]:
         """The `<li>`s of the related papers that have a page, each with its date, each a line
         ending in a newline."""
+        memo = self.related_item
+        made = memo.made.get
         items = []
         for entry in related:
-            item = self.related_item(entry)
+            item = (made(id(entry)) or memo.add(entry))[1]
             if item:
                 items.append(item)
         return items
