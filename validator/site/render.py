@@ -3,8 +3,10 @@
 Rendering only reads the data that `validator.export.api.build_api` produces (the same that the
 JSON API publishes), so the site can never show something the API does not. Every page links
 relatively (`../../`), so the tree works from any static host under any sub-path; page paths are
-derived from ids only, so they stay stable across builds. Templates autoescape: contributor text
-is always text. The output is deterministic: the same data gives byte-identical files.
+derived from ids only, so they stay stable across builds. Templates autoescape, and the parts
+built in Python (the bodies of paper and leaderboard pages, the rows of long lists: there are
+tens of thousands) pass every contributor value through `esc`: contributor text is always text.
+The output is deterministic: the same data gives byte-identical files.
 """
 
 from __future__ import annotations
