@@ -132,3 +132,32 @@ def test_one_worker_runs_everything_here() -> None:
     assert share_work([((lambda c, n=n: (n, os.getpid())), n) for n in range(5)], 1, lambda: None) == [
         (n, os.getpid()) for n in range(5)
     ]
+
+
+class _Stop(BaseException):
+    """Stands for an interrupt (Ctrl-C reaches every process of the group)."""
+
+
+def test_a_failure_here_stops_the_workers_after_their_current_job(tmp_path: Path) -> None:
+    """When this process fails, it takes the jobs left in the queue: the workers finish the one
+    they are on and start no other."""
+    here = os.getpid()
+
+    def job(n: int, context: None) -> int:
+        _log(tmp_path, f"job {n} {os.getpid()}")
+        if os.getpid() == here:
+            time.sleep(0.05)  # the worker has started a job of its own by now
+            raise _Stop
+        time.sleep(0.05)
+        return n
+
+    with pytest.raises(_Stop):
+        share_work([((lambda c, n=n: job(n, c)), 1) for n in range(40)], 2, lambda: None)
+    assert len(_lines(tmp_path)) <= 4
+
+
+def test_too_many_jobs_for_one_queue_is_refused() -> None:
+    from validator.forking import MAX_JOBS
+
+    with pytest.raises(ValueError, match="more than a queue holds"):
+        share_work([((lambda c: None), 1)] * (MAX_JOBS + 1), 2, lambda: None)

@@ -112,6 +112,11 @@ class Forked(Generic[R]):
         return value
 
 
+# The queue is written whole before the workers start: it must fit in a pipe's buffer (64 KiB on
+# Linux, 16 KiB on some systems), two bytes per job.
+MAX_JOBS = 4096
+
+
 def share_work(
     jobs: Sequence[tuple[Callable[[C], R], int]],
     workers: int,
@@ -138,8 +143,8 @@ def share_work(
         finally:
             end(context)
         return [results[i] for i in range(len(jobs))]
-    if len(jobs) >= 1 << 16:
-        raise ValueError("too many jobs for one queue")
+    if len(jobs) > MAX_JOBS:
+        raise ValueError(f"{len(jobs)} jobs: more than a queue holds ({MAX_JOBS})")
     queue_r, queue_w = os.pipe()
     # All numbers are written before anyone reads, as two bytes each: a read of two bytes from a
     # pipe takes both or none, so two processes reading at once never split a number.
@@ -158,6 +163,7 @@ def share_work(
             end(context)
     except BaseException as exc:  # noqa: BLE001 - raised below, once every worker has been reaped
         failure = exc
+        _empty(queue_r)  # the workers stop after the job they are on
     finally:
         os.close(queue_r)
         for pid, back in children:
@@ -177,6 +183,16 @@ def share_work(
         finally:
             end(context)
     return [results[i] for i in range(len(jobs))]
+
+
+def _empty(queue_r: int) -> None:
+    """Take every job left in the queue, so that no worker starts another."""
+    os.set_blocking(queue_r, False)
+    try:
+        while os.read(queue_r, 1 << 16):
+            pass
+    except BlockingIOError:
+        pass
 
 
 def _worker(
@@ -199,8 +215,10 @@ def _worker(
                     i = int.from_bytes(number, "big")
                     try:
                         done.append((i, jobs[i][0](context)))
-                    except BaseException:  # noqa: BLE001, S112 - the parent runs it again and reports
+                    except Exception:  # noqa: BLE001, S112 - the parent runs it again and reports
                         continue
+                    # Anything else (an interrupt: Ctrl-C reaches the whole process group) ends
+                    # this worker; the parent, interrupted too, runs nothing again.
             finally:
                 end(context)
             _send(back_w, pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
