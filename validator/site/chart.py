@@ -82,29 +82,34 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
-def chart_points(leaderboard: Mapping[str, Any]) -> list[Point]:
-    """The ranked rows of a leaderboard that can be placed on the chart, in row order."""
-    primary = leaderboard.get("primary_metric")
-    history = leaderboard.get("sota_history") or []
-    best_keys = {
-        (h.get("model"), h.get("paper_id"), h.get("date")) for h in history if isinstance(h, Mapping)
-    }
-    # A row is a record only if its model set one: the paper of any other row is never looked up
-    # (this loop runs over every result of every leaderboard).
-    best_models = {model for model, _, _ in best_keys}
-    points: list[Point] = []
-    for row in leaderboard.get("rows") or []:
-        if (type(row) is not dict and not isinstance(row, Mapping)) or row.get("rank") is None:
-            continue
-        value = metric_number((row.get("metrics") or {}).get(primary))
-        evaluated_on = row.get("evaluated_on")
+class Points:
+    """The chart's points, gathered row by row. The renderer walks a leaderboard's rows once, for
+    its table, and hands each ranked row here (`add`) with the fields it has read: the rows (every
+    result of every leaderboard) are not walked a second time for the chart."""
+
+    __slots__ = ("primary", "best_keys", "best_models", "points")
+
+    def __init__(self, leaderboard: Mapping[str, Any]) -> None:
+        self.primary = leaderboard.get("primary_metric")
+        history = leaderboard.get("sota_history") or []
+        self.best_keys = {
+            (h.get("model"), h.get("paper_id"), h.get("date")) for h in history if isinstance(h, Mapping)
+        }
+        # A row is a record only if its model set one: the paper of any other row is never looked up.
+        self.best_models = {model for model, _, _ in self.best_keys}
+        self.points: list[Point] = []
+
+    def add(self, values: Mapping[str, Any], texts: Mapping[str, Any], model: Any, evaluated_on: Any,
+            paper: Any, extra: bool) -> None:
+        """A ranked row (its `metrics`, `metrics_text`, `model`, `evaluated_on`, `paper` and
+        whether it used extra data) becomes a point if its primary metric and its date can be placed."""
+        value = metric_number(values.get(self.primary))
         day = _parse_day_text(evaluated_on) if isinstance(evaluated_on, str) else None
         if value is None or day is None:
-            continue
-        text = (row.get("metrics_text") or {}).get(primary)
-        model = row.get("model")
-        best = model in best_models and (model, (row.get("paper") or {}).get("id"), evaluated_on) in best_keys
-        points.append(
+            return
+        text = texts.get(self.primary)
+        best = model in self.best_models and (model, (paper or {}).get("id"), evaluated_on) in self.best_keys
+        self.points.append(
             Point(  # positional: a NamedTuple built from keywords costs twice as much
                 day,
                 value,
@@ -112,10 +117,21 @@ def chart_points(leaderboard: Mapping[str, Any]) -> list[Point]:
                 str(text) if text is not None else format_number(value),
                 evaluated_on,
                 best,
-                bool(row.get("uses_additional_data")),
+                extra,
             )
         )
-    return points
+
+
+def chart_points(leaderboard: Mapping[str, Any]) -> list[Point]:
+    """The ranked rows of a leaderboard that can be placed on the chart, in row order."""
+    points = Points(leaderboard)
+    for row in leaderboard.get("rows") or []:
+        if (type(row) is dict or isinstance(row, Mapping)) and row.get("rank") is not None:
+            points.add(
+                row.get("metrics") or {}, row.get("metrics_text") or {}, row.get("model"), row.get("evaluated_on"),
+                row.get("paper"), bool(row.get("uses_additional_data")),
+            )
+    return points.points
 
 
 def nice_step(span: float, target: int) -> float:
@@ -185,9 +201,11 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def sota_chart(leaderboard: Mapping[str, Any]) -> Markup:
-    """The chart as an `<svg>` element, or an empty string when no result can be placed."""
-    points = chart_points(leaderboard)
+def sota_chart(leaderboard: Mapping[str, Any], points: list[Point] | None = None) -> Markup:
+    """The chart as an `<svg>` element, or an empty string when no result can be placed.
+    `points`: the leaderboard's `chart_points`, when the caller has gathered them already."""
+    if points is None:
+        points = chart_points(leaderboard)
     if not points:
         return Markup("")
     history: Sequence[Any] = leaderboard.get("sota_history") or []

@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from validator.atomic import TreeWriter
 from validator.forking import can_fork, share_work
-from validator.site.chart import format_number, sota_chart
+from validator.site.chart import Points, format_number, sota_chart
 from validator.site.escaping import esc, esc_text
 
 HERE = Path(__file__).resolve().parent
@@ -654,7 +654,9 @@ class _Site:
             headers.append(header + "</th>")
         rows = _as_list(lb.get("rows"))
         count = len(rows)
-        chart = sota_chart(lb)
+        points = Points(lb)
+        lines, has_extra = self._leaderboard_rows(rows, [name for name, _ in metrics], points)
+        chart = sota_chart(lb, points.points)
         primary = esc(primary)
         parts = [
             f"<h1>{task_name} on {dataset_name}</h1>\n"
@@ -679,7 +681,6 @@ class _Site:
             )
         parts.append("\n<section>\n<h2>Results</h2>\n")
         if count:
-            lines, has_extra = self._leaderboard_rows(rows, [name for name, _ in metrics])
             if has_extra:
                 parts.append(
                     '<p class="filter"><input type="checkbox" id="hide-extra"> '
@@ -701,9 +702,9 @@ class _Site:
         parts.append("</section>")
         return parts
 
-    def _leaderboard_rows(self, rows: list[Any], names: list[str]) -> tuple[list[str], bool]:
+    def _leaderboard_rows(self, rows: list[Any], names: list[str], points: Points) -> tuple[list[str], bool]:
         """The `<tr>`s of a leaderboard's table, each a line ending in a newline, and whether any
-        row used extra data.
+        row used extra data; each ranked row goes to the chart's `points` on the way.
 
         This is the site's hottest loop (every result of every leaderboard), so the rows are
         f-strings rather than a template loop; every contributor value goes through `esc`
@@ -711,6 +712,7 @@ class _Site:
         columns = [(f'<td class="num" data-label="{esc(name)}">', name) for name in names]
         paper_cell, code_cell = self.paper_cell, self.code_cell
         papers_made, codes_made = paper_cell.made.get, code_cell.made.get
+        add_point = points.add
         lines = []
         append = lines.append
         has_extra = False
@@ -727,12 +729,13 @@ class _Site:
                 text = texts.get(name)
                 cells.append(f"{start}{esc_text(text) if type(text) is str else _cell_html(texts, values, name)}</td>")
             rank, model, date, code = row.get("rank"), row.get("model"), row.get("evaluated_on"), row.get("code")
-            paper = row.get("paper")
+            paper, extra = row.get("paper"), bool(row.get("uses_additional_data"))
+            if rank is not None:
+                add_point(values, texts, model, date, paper, extra)
             paper = (papers_made(id(paper)) or paper_cell.add(paper))[1]
             code = (codes_made(id(code)) or code_cell.add(code))[1] if code else ""
             model = esc_text(model) if type(model) is str else esc(_or(model, ""))
             date = esc_text(date) if type(date) is str else esc(_or(date, ""))
-            extra = bool(row.get("uses_additional_data"))
             has_extra = has_extra or extra
             append(
                 f'<tr{EXTRA_ROW if extra else ""}><td class="num rank">'
