@@ -120,12 +120,19 @@ def paper_slug(title: str, taken: set[str]) -> str:
 
 
 def _unique(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-1`, `slug-2`, ... (the slug shortened so that the id stays within MAX_ID
+    characters) for the first that is not taken."""
     if slug not in taken:
         return slug
     n = 1
-    while f"{slug}-{n}" in taken:
+    while (candidate := _numbered(slug, n)) in taken:
         n += 1
-    return f"{slug}-{n}"
+    return candidate
+
+
+def _numbered(slug: str, n: int) -> str:
+    suffix = f"-{n}"
+    return slug[: MAX_ID - len(suffix)].rstrip("-.") + suffix
 
 
 def valid_id(value: str) -> bool:
