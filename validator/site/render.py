@@ -171,10 +171,13 @@ def _cell_text(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
 
 
 def _cell_html(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
-    """`esc(_cell_text(...))`: a metric's cell as HTML (a text as written, a str, takes the short way)."""
+    """`esc(_cell_text(...))`: a metric's cell as HTML. The common cases take the short way: a
+    text as written (a str), and no value at all (a row without this leaderboard's metric)."""
     text = texts.get(name)
     if type(text) is str:
         return esc_text(text)
+    if text is None and name not in values:
+        return ""
     return esc(_cell_text(texts, values, name))
 
 
