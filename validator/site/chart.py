@@ -110,14 +110,16 @@ class Points:
         text = texts.get(self.primary)
         best = model in self.best_models and (model, (paper or {}).get("id"), evaluated_on) in self.best_keys
         self.points.append(
-            Point(  # positional: a NamedTuple built from keywords costs twice as much
-                day,
-                value,
-                str(model or ""),
-                str(text) if text is not None else format_number(value),
-                evaluated_on,
-                best,
-                extra,
+            Point._make(  # from a tuple: cheaper than the constructor's keyword-capable signature
+                (
+                    day,
+                    value,
+                    model if type(model) is str else str(model or ""),
+                    text if type(text) is str else str(text) if text is not None else format_number(value),
+                    evaluated_on,
+                    best,
+                    extra,
+                ),
             )
         )
 
