@@ -123,9 +123,10 @@ _PROBE_FILES = 200
 def quiet_disk() -> None:
     """Let the disk finish what earlier runs wrote (and deleted) before a measured run starts, so
     that each run pays for its own writes only. After `sync`, the time to create a few hundred
-    small files is probed until it is back near the best seen in this run (at most 60 s): on
-    this machine's disk (ext4 with online discard) it is 30-45 us per file when quiet and up to
-    5x more for a minute after tens of thousands of files were deleted. Probe files are kept
+    small files (and a folder for every fourth) is probed until it is back near the best seen in
+    this run (at most 60 s): on this machine's disk (ext4 with online discard) it is 30-45 us
+    per file when quiet and up to 5x more (10x for a folder) for a minute or more after tens of
+    thousands of files were deleted. Probe files are kept
     until the end (deleting them would disturb the disk again)."""
     os.sync()
     folder = Path(tempfile.gettempdir()) / f"pwc-bench-probe-{os.getpid()}"
@@ -138,6 +139,8 @@ def quiet_disk() -> None:
         data = b"x" * 8000
         began = time.perf_counter()
         for i in range(_PROBE_FILES):
+            if i % 4 == 0:  # folders too: after many deletions they suffer most (ext4 skips
+                os.mkdir(target / f"d{i}")  # recently freed inodes when it places one)
             fd = os.open(target / f"{i}.html", os.O_WRONLY | os.O_CREAT | os.O_EXCL)
             os.write(fd, data)
             os.close(fd)
