@@ -52,6 +52,7 @@ ARROWS = {"higher": "↑", "lower": "↓"}
 EXTRA_ROW = ' class="extra"'
 EXTRA_TAG = '<span class="tag extra-tag">extra data</span>'
 NO_METRIC = '<td class="metric"></td><td class="value"></td>'
+PRIMARY_TAG = ' <span class="tag">primary</span>'
 
 
 def https(url: Any) -> str | None:
@@ -194,6 +195,119 @@ def _paper_rows(root: str, papers: list[Any]) -> Markup:
             ]
         )
     )
+
+
+# The pages of tasks and datasets (thousands) are built here too, as paper and leaderboard pages
+# are: a template render per page cost more than the page's own work. They sit at "../../".
+
+_BOARDS_HEAD = (
+    '<div class="table-scroll">\n<table class="cards-on-phone">\n<caption>{caption}</caption>\n'
+    '<thead><tr><th scope="col">{first}</th><th scope="col">Best model</th><th scope="col">Metric</th>'
+    '<th scope="col" class="num">Value</th><th scope="col" class="num">Results</th></tr></thead>\n<tbody>\n'
+)
+
+
+def _board_rows(boards: list[dict[str, Any]], name: str) -> list[str]:
+    """A table of leaderboards (summaries): the one named by `name` ("task_name" on a dataset's
+    page, "dataset_name" on a task's), its best model, metric, best value and number of results."""
+    lines = []
+    for lb in boards:
+        first = lb["first"]
+        lines.append(
+            f'<tr><th scope="row"><a href="../../leaderboards/{esc(lb["task_id"])}/{esc(lb["dataset_id"])}/">'
+            f'{esc(lb[name])}</a></th><td data-label="Best model">{esc(first["model"]) if first else ""}</td>'
+            f'<td data-label="Metric">{esc(lb["metric"])}</td>'
+            f'<td class="num" data-label="Value">{esc(first["value_text"]) if first else ""}</td>'
+            f'<td class="num" data-label="Results">{esc(lb["rows"])}</td></tr>\n'
+        )
+    return lines
+
+
+def _links_section(heading: str, kind: str, items: list[dict[str, Any]]) -> list[str]:
+    """A section listing links to tasks or datasets (`kind`), by their `id` and `name`; none if empty."""
+    if not items:
+        return []
+    return [
+        f'<section>\n<h2>{heading}</h2>\n<ul class="columns">\n',
+        *[f'<li><a href="../../{kind}/{esc(i["id"])}/">{esc(i["name"])}</a></li>\n' for i in items],
+        "</ul>\n</section>\n",
+    ]
+
+
+def _dataset_body(
+    dataset: Any, name: str, metrics: list[dict[str, Any]], boards: list[dict[str, Any]], tasks: list[dict[str, Any]]
+) -> list[str]:
+    """A dataset's page: its names, homepage (an https URL only), description, metrics,
+    leaderboards and tasks."""
+    full_name, homepage = _get(dataset, "full_name"), _get(dataset, "homepage")
+    description, primary = _get(dataset, "description"), _get(dataset, "primary_metric")
+    name = esc(name)
+    parts = [
+        f"<h1>{name}</h1>\n",
+        f'<p class="lead">{esc(full_name)}</p>' if full_name else "",
+        f'<p>Homepage: <a href="{esc(homepage)}" rel="noopener">{esc(homepage)}</a></p>' if https(homepage) else "",
+        f'<div class="prose">{prose(description)}</div>' if description else "",
+        "\n<section>\n<h2>Metrics</h2>\n",
+    ]
+    if metrics:
+        parts.append(
+            '<div class="table-scroll">\n<table class="cards-on-phone">\n'
+            f"<caption>Metrics declared by {name}{f'; {esc(primary)} ranks its leaderboards' if primary else ''}"
+            '</caption>\n<thead><tr><th scope="col">Metric</th><th scope="col">Better</th><th scope="col">Unit</th>'
+            '<th scope="col">Range</th></tr></thead>\n<tbody>\n'
+        )
+        for m in metrics:
+            parts.append(
+                f'<tr><th scope="row">{esc(m["name"])}{PRIMARY_TAG if m["name"] == primary else ""}'
+                f'</th><td data-label="Better">{esc(m["direction_text"])}</td>'
+                f'<td data-label="Unit">{esc(m["unit"] or "")}</td><td data-label="Range">{esc(m["range_text"])}</td>'
+                "</tr>\n"
+            )
+        parts.append("</tbody>\n</table>\n</div>\n")
+    else:
+        parts.append("<p>No metrics declared.</p>\n")
+    parts.append("</section>\n\n<section>\n<h2>Leaderboards</h2>\n")
+    if boards:
+        parts.append(_BOARDS_HEAD.format(caption=f"Leaderboards on {name}", first="Task"))
+        parts += _board_rows(boards, "task_name")
+        parts.append("</tbody>\n</table>\n</div>\n")
+    else:
+        parts.append("<p>No leaderboards on this dataset yet.</p>\n")
+    parts.append("</section>\n")
+    parts += _links_section("Tasks", "tasks", tasks)
+    return parts
+
+
+def _task_body(
+    task: Any,
+    name: str,
+    parent: dict[str, str] | None,
+    subtasks: list[dict[str, str]],
+    boards: list[dict[str, Any]],
+    datasets: list[dict[str, Any]],
+) -> list[str]:
+    """A task's page: its name, area, synonyms, parent, description, subtasks, leaderboards and datasets."""
+    synonyms, description = _get(task, "synonyms"), _get(task, "description")
+    name = esc(name)
+    parts = [
+        f'<h1>{name}</h1>\n<p class="muted">{esc(_get(task, "area", ""))}',
+        f" · also known as {esc(', '.join(map(str, synonyms)))}" if synonyms else "",
+        f' · part of <a href="../../tasks/{esc(parent["id"])}/">{esc(parent["name"])}</a>' if parent else "",
+        "</p>\n",
+        f'<div class="prose">{prose(description)}</div>' if description else "",
+        "\n",
+        *_links_section("Subtasks", "tasks", subtasks),
+        "\n<section>\n<h2>Leaderboards</h2>\n",
+    ]
+    if boards:
+        parts.append(_BOARDS_HEAD.format(caption=f"Benchmarks of {name}", first="Dataset"))
+        parts += _board_rows(boards, "dataset_name")
+        parts.append("</tbody>\n</table>\n</div>\n")
+    else:
+        parts.append("<p>No leaderboards for this task yet.</p>\n")
+    parts.append("</section>\n")
+    parts += _links_section("Datasets", "datasets", datasets)
+    return parts
 
 
 class _Memo:
@@ -569,10 +683,10 @@ class _Site:
                 key=lambda d: (d["name"].lower(), d["id"]),
             )
             name = _get(task, "name", task_id)
-            crumbs = [("Tasks", "../"), (name, None)]
-            self.render(
-                "task.html", f"tasks/{task_id}/index.html", title=name, task=task, parent=parent,
-                subtasks=subtasks, leaderboards=by_task[task_id], datasets=datasets, crumbs=crumbs, section="tasks",
+            self.page(
+                f"tasks/{task_id}/index.html", "../../",
+                _task_body(task, name, parent, subtasks, by_task[task_id], datasets),
+                title=name, crumbs=[("Tasks", "../"), (name, None)], section="tasks",
             )
 
     def datasets_pages(self) -> None:
@@ -617,9 +731,9 @@ class _Site:
             # come in an order that changes from process to process
             tasks = sorted((self._task_ref(i) for i in task_ids), key=lambda t: (t["name"].lower(), t["id"]))
             name = _get(dataset, "name", dataset_id)
-            self.render(
-                "dataset.html", f"datasets/{dataset_id}/index.html", title=name, dataset=dataset, metrics=metrics,
-                leaderboards=boards, tasks=tasks, crumbs=[("Datasets", "../"), (name, None)], section="datasets",
+            self.page(
+                f"datasets/{dataset_id}/index.html", "../../", _dataset_body(dataset, name, metrics, boards, tasks),
+                title=name, crumbs=[("Datasets", "../"), (name, None)], section="datasets",
             )
 
     def leaderboard_pages(self, start: int = 0, end: int | None = None) -> None:
