@@ -942,13 +942,14 @@ class _Site:
 
     def _paper_links(self, paper: dict[str, Any]) -> str:
         """The `<li>` buttons: the paper's own links (arXiv, DOI, URL, PDF), then its code, official first."""
-        links = []
+        links = []  # (label, URL): each URL is checked once, by `https`, before it is added
         arxiv = paper.get("arxiv")
         if isinstance(arxiv, str) and arxiv:
             links.append(("arXiv", f"https://arxiv.org/abs/{arxiv}"))
         doi = paper.get("doi")
         if isinstance(doi, str) and doi:
             links.append(("DOI", f"https://doi.org/{doi}"))
+        links = [link for link in links if https(link[1])]
         url = paper.get("url")
         if https(url) and not any(link_url == url for _, link_url in links):
             links.append(("Paper", url))
@@ -956,9 +957,7 @@ class _Site:
         if https(pdf):
             links.append(("PDF", pdf))
         items = [  # labels are ours, URLs that pass `https` are str
-            f'<li><a class="button" href="{esc_text(url)}" rel="noopener">{label}</a></li>'
-            for label, url in links
-            if https(url)
+            f'<li><a class="button" href="{esc_text(url)}" rel="noopener">{label}</a></li>' for label, url in links
         ]
         code = paper.get("code")
         code = [c for c in code if https(_get(c, "url"))] if code and isinstance(code, list | tuple) else []
