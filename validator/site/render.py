@@ -182,16 +182,17 @@ def _cell_html(texts: dict[str, Any], values: dict[str, Any], name: str) -> str:
     return esc(_cell_text(texts, values, name))
 
 
-def _paper_rows(root: str, papers: list[Any]) -> Markup:
-    """The `<tr>`s of a list of papers (index entries): title, date, number of results. Built here
-    rather than by a loop in papers.html: the year pages list every paper."""
+def _paper_rows(root: str, papers: list[tuple[Any, Any, Any, Any]]) -> Markup:
+    """The `<tr>`s of a list of papers, each (published, title, id, number of results): title,
+    date, number of results. Built here rather than by a loop in papers.html: the year pages
+    list every paper."""
     return Markup(
         "\n".join(
             [
-                f'<tr><th scope="row"><a href="{root}papers/{_get(p, "id")}/">{esc(_get(p, "title", ""))}</a></th>'
-                f'<td class="nowrap" data-label="Date">{esc(_get(p, "published") or "")}</td>'
-                f'<td class="num" data-label="Results">{esc(_get(p, "results", ""))}</td></tr>'
-                for p in papers
+                f'<tr><th scope="row"><a href="{root}papers/{pid}/">{esc(title)}</a></th>'
+                f'<td class="nowrap" data-label="Date">{esc(published or "")}</td>'
+                f'<td class="num" data-label="Results">{esc(results)}</td></tr>'
+                for published, title, pid, results in papers
             ]
         )
     )
@@ -1065,14 +1066,15 @@ class _Site:
         return f'<li>{link} <span class="muted nowrap">{esc(_or(published, ""))}</span></li>\n'
 
     def paper_lists(self) -> None:
-        listing = sorted(
-            self.paper_index,
-            key=lambda p: (_date_key(_get(p, "published")), str(_get(p, "title", ""))),
-            reverse=True,
-        )
+        # Each entry's fields are read once (the lists hold every paper): published, title, id, results.
+        listing = [
+            (_get(p, "published"), _get(p, "title", ""), _get(p, "id"), _get(p, "results", ""))
+            for p in self.paper_index
+        ]
+        listing.sort(key=lambda p: (_date_key(p[0]), str(p[1])), reverse=True)
         by_year: dict[str, list[Any]] = defaultdict(list)
         for paper in listing:
-            year = str(_get(paper, "published", ""))[:4]
+            year = str(_or(paper[0], ""))[:4]
             by_year[year if year.isdigit() else "unknown"].append(paper)
         years = [{"year": y, "count": len(ps)} for y, ps in sorted(by_year.items(), reverse=True)]
         newest = listing[:PAPERS_ON_INDEX]
