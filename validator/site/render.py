@@ -827,7 +827,10 @@ class _Site:
         This is the site's hottest loop (every result of every leaderboard), so the rows are
         f-strings rather than a template loop; every contributor value goes through `esc`
         (`esc_text` when it is known to be a str), and the loop keeps to local names."""
-        columns = [(f'<td class="num" data-label="{esc(name)}">', name) for name in names]
+        columns = []  # per metric: the cell's start, the cell without a value, the metric
+        for name in names:
+            start = f'<td class="num" data-label="{esc(name)}">'
+            columns.append((start, start + "</td>", name))
         paper_cell, code_cell = self.paper_cell, self.code_cell
         papers_made, codes_made = paper_cell.made.get, code_cell.made.get
         add_point = points.add
@@ -843,9 +846,14 @@ class _Site:
             if type(values) is not dict:
                 values = _fields(values)
             cells = []
-            for start, name in columns:  # `_cell_html`, with its common case written out
+            for start, empty, name in columns:  # `_cell_html`, with its common cases written out
                 text = texts.get(name)
-                cells.append(f"{start}{esc_text(text) if type(text) is str else _cell_html(texts, values, name)}</td>")
+                if type(text) is str:
+                    cells.append(f"{start}{esc_text(text)}</td>")
+                elif text is None and name not in values:
+                    cells.append(empty)
+                else:
+                    cells.append(f"{start}{_cell_html(texts, values, name)}</td>")
             rank, model, date, code = row.get("rank"), row.get("model"), row.get("evaluated_on"), row.get("code")
             paper, extra = row.get("paper"), bool(row.get("uses_additional_data"))
             if rank is not None:
