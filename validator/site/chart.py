@@ -200,7 +200,9 @@ _MARKS = {
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+    """`x` with one decimal, less a trailing ".0" (the one decimal is always there)."""
+    text = f"{x:.1f}"
+    return text[:-2] if text[-1] == "0" else text
 
 
 def sota_chart(leaderboard: Mapping[str, Any], points: list[Point] | None = None) -> Markup:

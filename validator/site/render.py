@@ -144,6 +144,9 @@ def _or(value: Any, default: Any) -> Any:
 
 
 def _as_list(value: Any) -> list[Any]:
+    """`value` if it is a list (itself: callers only read it), a tuple as a list, else an empty list."""
+    if type(value) is list:
+        return value
     return list(value) if isinstance(value, list | tuple) else []
 
 
