@@ -111,6 +111,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        # Each template is compiled once and rendered a few times (the pages of thousands are
+        # built in Python): compiling without the constant-folding pass is the cheaper whole.
+        optimized=False,
     )
     env.filters["https"] = https
     env.filters["paragraphs"] = paragraphs
