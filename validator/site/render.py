@@ -91,10 +91,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def prose(text: Any) -> Markup:
-    """A description as `<p>` paragraphs of escaped text, one a line (a filter rather than a
-    macro: importing a macro costs every page that uses it a module of its own)."""
-    return Markup("".join(f"<p>{esc(para)}</p>\n" for para in paragraphs(text)))
+def prose(text: Any) -> str:
+    """A description as `<p>` paragraphs of escaped text, one a line (HTML)."""
+    return "".join([f"<p>{esc_text(para)}</p>\n" for para in paragraphs(text)])
 
 
 def is_slug(value: Any) -> bool:
@@ -115,10 +114,6 @@ def environment() -> Environment:
         # built in Python): compiling without the constant-folding pass is the cheaper whole.
         optimized=False,
     )
-    env.filters["https"] = https
-    env.filters["paragraphs"] = paragraphs
-    env.filters["prose"] = prose
-    env.filters["code_label"] = code_label
     return env
 
 
