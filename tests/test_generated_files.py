@@ -116,3 +116,20 @@ def test_schema_rejects_what_the_model_rejects(kind, text):
     assert model is None and problems, "the model must reject this fixture"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(_jsonable(doc.data), _schema(kind))
+
+
+def test_load_all_imports_every_check_module() -> None:
+    """A check module that `registry.load_all()` forgets would register nothing in a fresh
+    process (tests that import check modules directly would hide it): checked in a fresh one."""
+    import subprocess
+    import sys
+
+    script = (
+        "import pkgutil, sys, validator.checks as c\n"
+        "from validator.checks.registry import load_all\n"
+        "load_all()\n"
+        "names = [m.name for m in pkgutil.iter_modules(c.__path__) if m.name != 'registry']\n"
+        "print([n for n in names if 'validator.checks.' + n not in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -248,3 +248,16 @@ def test_report_dir_diff_builds_only_touched_boards_with_the_same_answer(tmp_pat
     assert full["leaderboards"] if isinstance(full, dict) else full  # the change is seen
     assert diff_leaderboards(leaderboard_dicts(repo.base, pairs), leaderboard_dicts(repo, pairs)) == full
     assert touched_leaderboards(repo, {PAPER_PATH, "results/datasets/squad1.1.yaml"}) is None
+
+
+def test_problems_are_sorted_by_every_field() -> None:
+    """Two problems alike but for their hint (or severity) come out in one order whatever order
+    the checks found them in: the order the checks run follows the order their modules were
+    imported, which differs between the full check and a PR check."""
+    from validator.pipeline import sort_problems
+    from validator.report.problem import Problem
+
+    a = Problem("warning", "unusual-margin", "results/papers/2020/x.yaml", 5, 7, "same message", "hint a")
+    b = Problem("warning", "unusual-margin", "results/papers/2020/x.yaml", 5, 7, "same message", "hint b")
+    c = Problem("error", "unusual-margin", "results/papers/2020/x.yaml", 5, 7, "same message", "hint a")
+    assert sort_problems([a, b, c]) == sort_problems([c, b, a]) == sort_problems([b, c, a])

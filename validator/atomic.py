@@ -59,7 +59,10 @@ class TreeWriter:
     write (and make the folders) while the main thread renders the next pages. Pages go to them
     in batches, and each file is three calls (open, write, close), because every call that
     releases the GIL costs a hand-over between threads. `close()` waits for every write and
-    re-raises the first error, so a build never publishes a tree with a page missing.
+    raises the first error, so a build never publishes a tree with a page missing. A write
+    that fails is noticed late (by a later `write`, in whatever job the caller is on by then),
+    so the error is kept and raised by every later call and by `close()`: whatever ran through
+    this writer must be counted as failed, not only the job that saw the error.
     Only one process may write a given file; folders may be shared (`mkdir` that finds one is
     fine).
     """
@@ -73,6 +76,7 @@ class TreeWriter:
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pwc-tree-write")
         self.batch: list[tuple[str, bytes]] = []
         self.pending: deque[Future[None]] = deque()
+        self.error: BaseException | None = None
 
     def _write_batch(self, batch: list[tuple[str, bytes]]) -> None:
         for rel, data in batch:
@@ -92,21 +96,34 @@ class TreeWriter:
         self.write_bytes(rel, text.encode("utf-8"))
 
     def write_bytes(self, rel: str, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
         self.batch.append((rel, data))
         if len(self.batch) >= self.BATCH:
             self._submit()
 
     def _submit(self) -> None:
         if len(self.pending) >= self.PENDING:
-            self.pending.popleft().result()
+            self._settle(self.pending.popleft())
+            if self.error is not None:
+                raise self.error
         self.pending.append(self.pool.submit(self._write_batch, self.batch))
         self.batch = []
 
+    def _settle(self, done: Future[None]) -> None:
+        try:
+            done.result()
+        except Exception as exc:  # noqa: BLE001 - kept: raised by every later call and by close()
+            if self.error is None:
+                self.error = exc
+
     def close(self) -> None:
         try:
-            if self.batch:
+            if self.batch and self.error is None:
                 self._submit()
             while self.pending:
-                self.pending.popleft().result()
+                self._settle(self.pending.popleft())
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.error is not None:
+            raise self.error

@@ -5,13 +5,18 @@ Forked processes share this process's memory instead of receiving a copy or a pi
 what makes them pay at all for a loaded repository of hundreds of thousands of objects; but
 every page such a process touches (even to count a reference) is copied by the kernel, so a
 build forks as few processes as it can and gives each as much work as it can take. Only a
-process that runs no other thread may fork (`can_fork`).
+process that runs no other thread may fork (`can_fork`); a fork that fails (no memory, too many
+processes) means the work is done here.
+
+Whatever happens (a failure, an interrupt), every forked process is reaped before control
+leaves these functions, and a failure surfaces here as it would have without forking.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -27,11 +32,11 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def jobs(work: int, minimum: int) -> int:
-    """How many processes a piece of work of this size gets: 2 from `minimum` on, on a machine
-    with two cores or more that can fork; `PWC_JOBS=1` (or 2) decides instead. Measured: even
-    with the other core busy with someone else's work, two processes of ours finish sooner
-    (the scheduler gives them two thirds of the machine instead of a half)."""
+def processes_for(work: int, minimum: int) -> int:
+    """How many processes (1 or 2) a piece of work of this size gets: 2 from `minimum` on, on a
+    machine with two cores or more that can fork; `PWC_JOBS` (1, or 2 and more) decides instead.
+    Measured: even with the other core busy with someone else's work, two processes of ours
+    finish sooner (the scheduler gives them two thirds of the machine instead of a half)."""
     setting = os.environ.get("PWC_JOBS", "")
     if setting.isdigit():
         return max(1, min(int(setting), 2))
@@ -40,25 +45,64 @@ def jobs(work: int, minimum: int) -> int:
     return 2
 
 
+def workers() -> int:
+    """Processes for work that splits into many jobs (`share_work`): one per CPU, at most 4, or
+    `PWC_JOBS`."""
+    setting = os.environ.get("PWC_JOBS", "")
+    if setting.isdigit():
+        return max(1, int(setting))
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def _send(fd: int, payload: bytes) -> None:
     view = memoryview(payload)
     while view:
         view = view[os.write(fd, view) :]
 
 
-def _receive(fd: int) -> bytes:
+def _reap(pid: int, fd: int, *, kill: bool = False) -> tuple[bytes, int]:
+    """What a child sent (until it closed the pipe) and its exit status. The pipe is closed and
+    the child reaped whatever happens; if this is interrupted, the child is ended first (its
+    work is not wanted any more). `kill`: end it at once."""
     chunks = []
-    with os.fdopen(fd, "rb") as pipe:
-        while chunk := pipe.read(1 << 20):
+    try:
+        if kill:
+            _terminate(pid)
+        while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
-    return b"".join(chunks)
+    except BaseException:
+        _terminate(pid)
+        raise
+    finally:
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+    return b"".join(chunks), status
+
+
+def _terminate(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
+def _fork() -> int | None:
+    """os.fork(), or None when the system refuses (the caller then does the work itself)."""
+    try:
+        return os.fork()
+    except OSError:
+        return None
 
 
 def _failure(exc: BaseException) -> tuple[bool, Any]:
     """How a child reports a failure: an OSError as itself (the parent raises it again, and a
     full disk is reported as on the plain path), anything else as its traceback's text."""
     if isinstance(exc, OSError):
-        return False, OSError(exc.errno, exc.strerror, exc.filename)
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return False, exc
+        except Exception:  # noqa: BLE001 - an OSError that does not survive pickling
+            return False, OSError(exc.errno, str(exc))
     return False, traceback.format_exc()[-4000:]
 
 
@@ -69,14 +113,24 @@ def _raise(value: Any) -> None:
 
 
 class Forked(Generic[R]):
-    """`fn()` run in a forked process; `result()` gives what it returned (pickled back through a
-    pipe) or raises if it failed: an OSError as itself, anything else as a RuntimeError with the
-    traceback."""
+    """`fn()` run in a forked process (or here, when forking fails); `result()` gives what it
+    returned (pickled back through a pipe) or raises if it failed: an OSError as itself,
+    anything else as a RuntimeError with the traceback. `cancel()` ends it."""
 
     def __init__(self, fn: Callable[[], R]) -> None:
+        self._outcome: tuple[bool, Any] | None = None
+        self.pid: int | None = None
         read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: run, send (ok, value) back, never return
+        pid = _fork()
+        if pid is None:
+            os.close(read_end)
+            os.close(write_end)
+            try:
+                self._outcome = (True, fn())
+            except Exception as exc:  # noqa: BLE001 - reported by result(), as from a child
+                self._outcome = _failure(exc)
+            return
+        if pid == 0:  # the child: run, send (ok, value) back, never return
             os.close(read_end)
             code = 1
             try:
@@ -89,19 +143,20 @@ class Forked(Generic[R]):
             finally:
                 os._exit(code)
         os.close(write_end)
+        self.pid = pid
         self._read_end = read_end
-        self._outcome: tuple[bool, Any] | None = None
 
-    def wait(self) -> None:
-        """Read the answer and reap the process (once)."""
-        if self._outcome is not None:
+    def wait(self, *, cancel: bool = False) -> None:
+        """Read the answer and reap the process (once, even if interrupted: a second call then
+        finds it reaped). `cancel`: end it instead."""
+        if self.pid is None:
             return
-        data = _receive(self._read_end)
-        _, status = os.waitpid(self.pid, 0)
+        pid, self.pid = self.pid, None
+        data, status = _reap(pid, self._read_end, kill=cancel)
         try:
             self._outcome = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - it died before it could answer
-            self._outcome = (False, f"process {self.pid} ended with status {status}")
+        except Exception:  # noqa: BLE001 - it died (or was ended) before it could answer
+            self._outcome = (False, f"process {pid} ended with status {status}")
 
     def result(self) -> R:
         self.wait()
@@ -110,11 +165,6 @@ class Forked(Generic[R]):
         if not ok:
             _raise(value)
         return value
-
-
-# The queue is written whole before the workers start: it must fit in a pipe's buffer (64 KiB on
-# Linux, 16 KiB on some systems), two bytes per job.
-MAX_JOBS = 4096
 
 
 def share_work(
@@ -126,63 +176,76 @@ def share_work(
     """Run `jobs` (each a function and its rough cost) in this process and `workers - 1` forked
     ones; the results, in the order of `jobs`.
 
-    The jobs wait in a queue (a pipe of job numbers, costliest first) and each process takes the
-    next one whenever it is free, so the processes finish together whatever each job really
-    costs and whatever else the machine runs. Each process calls `begin()` once before its first
-    job (after the fork: it may start threads) and `end(context)` after its last one.
+    The jobs wait in a queue (costliest first) and each process takes the next one whenever it
+    is free, so the processes finish together whatever each job really costs and whatever else
+    the machine runs. Each process calls `begin()` once before its first job (after the fork:
+    it may start threads) and `end(context)` after its last one.
 
     Results come back pickled. A job that failed in a worker, or every job of a worker that
     died or whose `end` failed, is run again in this process, where its exception surfaces as
     it would without workers; jobs must therefore be safe to run again (files are rewritten,
-    not created exclusively)."""
+    not created exclusively). When this process fails (or is interrupted), it empties the
+    queue, so that the workers stop after the job they are on, and reaps them."""
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i][1])
     if workers < 2 or len(jobs) < 2 or not can_fork():
-        context = begin()
-        try:
-            results = {i: jobs[i][0](context) for i in order}
-        finally:
-            end(context)
-        return [results[i] for i in range(len(jobs))]
-    if len(jobs) > MAX_JOBS:
-        raise ValueError(f"{len(jobs)} jobs: more than a queue holds ({MAX_JOBS})")
+        done = _run_here(jobs, order, begin, end)
+        return [done[i] for i in range(len(jobs))]
+    # The queue is a pipe of job numbers, written whole before the workers start: it must fit
+    # in the smallest buffer a pipe may have (one page), so past that many jobs, each number
+    # stands for a group of jobs.
+    groups = [order[g :: _MAX_QUEUE] for g in range(_MAX_QUEUE)] if len(order) > _MAX_QUEUE else [[i] for i in order]
     queue_r, queue_w = os.pipe()
-    # All numbers are written before anyone reads, as two bytes each: a read of two bytes from a
-    # pipe takes both or none, so two processes reading at once never split a number.
-    _send(queue_w, b"".join(i.to_bytes(2, "big") for i in order))
+    # Two bytes per number: a read of two bytes from a pipe takes both or none, so two
+    # processes reading at once never split a number.
+    _send(queue_w, b"".join(g.to_bytes(2, "big") for g in range(len(groups))))
     os.close(queue_w)
-    children = [_worker(jobs, queue_r, begin, end) for _ in range(workers - 1)]
+    children: list[tuple[int, int]] = []
     results: dict[int, Any] = {}
-    failure: BaseException | None = None
     try:
-        context = begin()
+        for _ in range(workers - 1):
+            child = _worker(jobs, groups, queue_r, begin, end)
+            if child is None:
+                break
+            children.append(child)
         try:
-            while number := os.read(queue_r, 2):
-                i = int.from_bytes(number, "big")
-                results[i] = jobs[i][0](context)
-        finally:
-            end(context)
-    except BaseException as exc:  # noqa: BLE001 - raised below, once every worker has been reaped
-        failure = exc
-        _empty(queue_r)  # the workers stop after the job they are on
+            context = begin()
+            try:
+                while number := os.read(queue_r, 2):
+                    for i in groups[int.from_bytes(number, "big")]:
+                        results[i] = jobs[i][0](context)
+            except BaseException:
+                _empty(queue_r)  # the workers stop after the job they are on
+                raise
+            finally:
+                end(context)
+        except BaseException:
+            _empty(queue_r)
+            raise
     finally:
         os.close(queue_r)
         for pid, back in children:
-            data = _receive(back)
-            _, status = os.waitpid(pid, 0)
+            data, status = _reap(pid, back)
             if status == 0:
                 for i, value in pickle.loads(data):
                     results[i] = value
-    if failure is not None:
-        raise failure
     missing = [i for i in order if i not in results]
     if missing:  # what a worker could not do is done here, where a failure surfaces as usual
-        context = begin()
-        try:
-            for i in missing:
-                results[i] = jobs[i][0](context)
-        finally:
-            end(context)
+        results.update(_run_here(jobs, missing, begin, end))
     return [results[i] for i in range(len(jobs))]
+
+
+# Job numbers in the queue at most: 2,048 of two bytes fill one page, the smallest pipe buffer.
+_MAX_QUEUE = 2048
+
+
+def _run_here(jobs: Sequence[tuple[Callable[[C], R], int]], order: list[int], begin: Callable[[], C],
+              end: Callable[[C], None]) -> dict[int, R]:
+    """The jobs of `order`, run here in that order; their results by job number."""
+    context = begin()
+    try:
+        return {i: jobs[i][0](context) for i in order}
+    finally:
+        end(context)
 
 
 def _empty(queue_r: int) -> None:
@@ -196,14 +259,19 @@ def _empty(queue_r: int) -> None:
 
 
 def _worker(
-    jobs: Sequence[tuple[Callable[[Any], Any], int]], queue_r: int, begin: Callable[[], Any],
-    end: Callable[[Any], None],
-) -> tuple[int, int]:
+    jobs: Sequence[tuple[Callable[[Any], Any], int]], groups: list[list[int]], queue_r: int,
+    begin: Callable[[], Any], end: Callable[[Any], None],
+) -> tuple[int, int] | None:
     """Fork a process that takes jobs from the queue until it is empty; its pid and the pipe its
-    results come back on. It exits with status 1, and sends nothing usable, if `begin` or `end`
-    fail; a job that fails is left out of what it sends."""
+    results come back on (None if the fork failed). It exits with status 1, and sends nothing
+    usable, if `begin` or `end` fail or it is interrupted; a job that fails is left out of what
+    it sends."""
     back_r, back_w = os.pipe()
-    pid = os.fork()
+    pid = _fork()
+    if pid is None:
+        os.close(back_r)
+        os.close(back_w)
+        return None
     if pid == 0:
         code = 1
         try:
@@ -212,13 +280,13 @@ def _worker(
             context = begin()
             try:
                 while number := os.read(queue_r, 2):
-                    i = int.from_bytes(number, "big")
-                    try:
-                        done.append((i, jobs[i][0](context)))
-                    except Exception:  # noqa: BLE001, S112 - the parent runs it again and reports
-                        continue
-                    # Anything else (an interrupt: Ctrl-C reaches the whole process group) ends
-                    # this worker; the parent, interrupted too, runs nothing again.
+                    for i in groups[int.from_bytes(number, "big")]:
+                        try:
+                            done.append((i, jobs[i][0](context)))
+                        except Exception:  # noqa: BLE001, S112 - the parent runs it again and reports
+                            continue
+                        # Anything else (an interrupt: Ctrl-C reaches the whole process group)
+                        # ends this worker; the parent, interrupted too, runs nothing again.
             finally:
                 end(context)
             _send(back_w, pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))

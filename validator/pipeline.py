@@ -75,11 +75,11 @@ def _answer_key(repo: Repository) -> str | None:
 def _run_checks(repo: Repository, checks: list[tuple[str, RepositoryCheck]], keep: bool = True, fork: bool = True
                 ) -> list[Problem]:
     from validator import scope
-    from validator.forking import jobs
+    from validator.forking import processes_for
 
     # A full run leaves the compact table a later PR check reads (validator/scope.py).
     table = keep and scope.wants_table(repo)
-    if not fork or len(checks) < 2 or jobs(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
+    if not fork or len(checks) < 2 or processes_for(repo.result_count(), PARALLEL_MIN_RESULTS) < 2:
         found = [p for _name, fn in checks for p in fn(repo)]
         if table:
             scope.save_table(repo)

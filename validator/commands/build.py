@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
-import gc
 import os
 import shutil
 import sys
@@ -36,7 +35,9 @@ from validator.atomic import TreeWriter
 from validator.cli import hold
 from validator.export.api import ApiData, build_api
 from validator.export.files import API_PREFIX, api_parts
-from validator.forking import Forked, can_fork, share_work
+from validator.forking import Forked, can_fork, processes_for, share_work, workers
+from validator.gcpause import paused_gc
+from validator.load.repository import Repository
 from validator.report.problem import Problem
 from validator.report.render import Report, render_text
 
@@ -157,18 +158,12 @@ def unsafe_output(out: Path, root: Path) -> str | None:
 class _Invalid(Exception):
     """The repository has errors: the tree being written is thrown away."""
 
-    def __init__(self, report: Report) -> None:
-        super().__init__("the repository has errors")
-        self.report = report
-
 
 # From this many results on, the checks get a forked process and the tree is written by several.
 PARALLEL_FROM = 5_000
 
 
 def run(args: argparse.Namespace) -> int:
-    from validator.forking import jobs
-
     root = Path(args.root).resolve()
     if not (root / "results").is_dir():
         return fail(f"no results/ folder under {root}")
@@ -177,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(unsafe)
     repo = pipeline.load(root, remember=False)  # its checks save their answer, not the files
     problems = pipeline.cached_answer(repo)
-    parallel = jobs(repo.result_count(), PARALLEL_FROM) >= 2 and can_fork()
+    parallel = processes_for(repo.result_count(), PARALLEL_FROM) >= 2 and can_fork()
     checking: Forked[list[Problem]] | None = None
     if problems is None and parallel:
         repo.papers  # noqa: B018 - loaded here once, not in each process
@@ -186,61 +181,52 @@ def run(args: argparse.Namespace) -> int:
         checking = Forked(lambda: pipeline.check(repo, keep=False, fork=False))
     elif problems is None:
         problems = pipeline.check(repo, keep=False)
-
-    def report() -> Report:
-        nonlocal problems
-        if problems is None and checking is not None:
-            try:
-                problems = checking.result()
-            except RuntimeError:  # a check failed there: run them here, where it surfaces as usual
-                problems = pipeline.check(repo, keep=False)
-        return Report(problems or [], len(repo.files), repo.result_count())
-
-    if checking is None and report().errors:
-        return _invalid(report())
-    # The loaded repository is hundreds of thousands of long-lived objects: without this, the
-    # collector rescans them again and again while the build allocates its dicts (about 2x slower).
-    gc.freeze()
-    gc.disable()
-    counts: dict[str, int] = {}
+        if _has_errors(problems):
+            return _invalid(Report(problems, len(repo.files), repo.result_count()))
+    files = 0
 
     def fill(folder: Path) -> None:
-        counts["files"] = write_tree(api, folder, workers=_workers() if parallel else 1)
-        if report().errors:
-            raise _Invalid(report())
-
-    try:
-        api = build_api(repo)
-        hold(repo, api)
-        publish(Path(args.out), fill)
-    except _Invalid as invalid:
-        return _invalid(invalid.report)
-    except OSError as exc:
-        return fail(f"cannot write {args.out}: {exc}")
-    finally:
+        nonlocal files, problems
+        files = write_tree(api, folder, workers=workers() if parallel else 1)
         if checking is not None:
-            checking.wait()  # never leave the forked checks behind
-        # The export was built with the collector off: frozen too, else the first collection after
-        # this would scan all of it (0.2 s at 10,000 papers) for nothing. Not gc.unfreeze(), for
-        # the same reason; frozen objects are still freed when their last reference goes.
-        gc.freeze()
-        gc.enable()
+            problems = _checked(checking, repo)
+        if _has_errors(problems):
+            raise _Invalid  # thrown away before the swap
+
+    # The export is hundreds of thousands of objects on top of the loaded repository: built with
+    # the collector off (about 2x faster) and frozen after, never scanned.
+    with paused_gc():
+        try:
+            api = build_api(repo)
+            hold(repo, api)
+            publish(Path(args.out), fill)
+        except _Invalid:
+            return _invalid(Report(problems or [], len(repo.files), repo.result_count()))
+        except OSError as exc:
+            return fail(f"cannot write {args.out}: {exc}")
+        finally:
+            if checking is not None:
+                checking.wait(cancel=True)  # ends the checks when the build failed or was interrupted
     n = api.index["counts"]
-    found = report()
+    found = Report(problems or [], len(repo.files), repo.result_count())
     warnings = f"; {found.warnings} warnings (see `pwc validate`)" if found.warnings else ""
     print(
         f"pwc build: {n['leaderboards']} leaderboards, {n['papers']} papers, {n['results']} results "
-        f"-> {args.out}/api/v1 ({counts.get('files', 0)} files){warnings}"
+        f"-> {args.out}/api/v1 ({files} files){warnings}"
     )
     return 0
 
 
-def _workers() -> int:
-    """Processes that write the tree: one per CPU (at most 4), or `PWC_JOBS`."""
-    setting = os.environ.get("PWC_JOBS", "")
-    if setting.isdigit():
-        return max(1, int(setting))
-    return max(1, min(os.cpu_count() or 1, 4))
+def _checked(checking: Forked[list[Problem]], repo: Repository) -> list[Problem]:
+    """The forked checks' answer; a check that failed there runs here, where it surfaces as usual."""
+    try:
+        return checking.result()
+    except RuntimeError:
+        return pipeline.check(repo, keep=False)
+
+
+def _has_errors(problems: list[Problem] | None) -> bool:
+    return any(p.severity == "error" for p in problems or ())
 
 
 def _invalid(report: Report) -> int:

@@ -21,7 +21,7 @@ import select
 from collections.abc import Callable
 from typing import Any
 
-from validator.forking import can_fork, jobs
+from validator.forking import can_fork, processes_for
 from validator.load import fastyaml, filecache
 from validator.load.yamlload import decode
 
@@ -56,6 +56,7 @@ class ParseHelper:
     CHUNK = 250  # documents per message
 
     def __init__(self, theirs: list[str], read: Callable[[str], bytes | None]) -> None:
+        """Fork the helper (OSError if the system refuses: see `start`)."""
         self.theirs = set(theirs)
         self.results: dict[str, Any] = {}
         self.done = False
@@ -63,7 +64,12 @@ class ParseHelper:
         # keeps emptying the pipe (`drain`), else the helper would wait on a full pipe.
         self.buffer = bytearray()
         read_fd, write_fd = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            raise
         if self.pid == 0:  # the helper
             code = 1
             try:
@@ -82,9 +88,12 @@ class ParseHelper:
     def start(cls, todo: list[str], data: dict[str, bytes]) -> ParseHelper | None:
         """A helper for the last part of `todo` (files already read into `data`), or None when
         one process is better."""
-        if jobs(len(todo), PARALLEL_MIN_FILES) < 2 or not can_fork() or not fastyaml.enabled():
+        if processes_for(len(todo), PARALLEL_MIN_FILES) < 2 or not can_fork() or not fastyaml.enabled():
             return None
-        return cls(todo[int(len(todo) * (1 - cls.SHARE)) :], data.get)
+        try:
+            return cls(todo[int(len(todo) * (1 - cls.SHARE)) :], data.get)
+        except OSError:  # no fork (no memory, too many processes): this process parses all
+            return None
 
     def drain(self) -> None:
         """Take what the helper has sent so far, without waiting."""
@@ -104,7 +113,7 @@ class ParseHelper:
             return None
         while rel not in self.results and self._next_chunk():
             pass
-        found = self.results.get(rel)
+        found = self.results.pop(rel, None)  # used once: its memory goes with the model
         if found is None or found[0] != blob:
             return None
         return found[1]
@@ -125,7 +134,9 @@ class ParseHelper:
                     return True
             if self.done:
                 return False
-            select.select([self.fd], [], [])
+            poller = select.poll()  # not select(): it refuses a descriptor above 1023
+            poller.register(self.fd, select.POLLIN)
+            poller.poll()
             self.drain()
 
     def finish(self) -> None:

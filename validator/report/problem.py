@@ -29,5 +29,8 @@ class Problem:
             "hint": self.hint,
         }
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.file or "", self.line or 0, self.column or 0, self.code, self.message)
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str]:
+        # Every field: a total order, so that the report's order never depends on the order the
+        # checks ran in (which follows the order their modules were imported).
+        return (self.file or "", self.line or 0, self.column or 0, self.code, self.message, self.severity,
+                self.hint or "")
