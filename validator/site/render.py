@@ -312,6 +312,26 @@ def _task_body(
     return parts
 
 
+def _record_texts(lb: Mapping[str, Any], metric: str) -> dict[tuple[Any, Any, Any], str]:
+    """Each record of a leaderboard's history (model, paper id, date) with its value as its row
+    writes it: only the rows that are records are looked at (the last row of a key wins), and
+    only a row whose model set a record can be one."""
+    history = _as_list(lb.get("sota_history"))
+    records = {(_get(item, "model"), _get(item, "paper_id"), _get(item, "date")) for item in history}
+    models = {model for model, _, _ in records}
+    texts = {}
+    for row in _as_list(lb.get("rows")) if records else ():
+        if type(row) is not dict:
+            row = _fields(row)
+        model = row.get("model")
+        if model not in models:
+            continue
+        row_key = (model, _fields(row.get("paper")).get("id"), row.get("evaluated_on"))
+        if row_key in records:
+            texts[row_key] = _value_text(row.get("metrics_text"), row.get("metrics"), metric)
+    return texts
+
+
 class _Memo:
     """HTML made from an object of the export, once per object.
 
@@ -574,40 +594,35 @@ class _Site:
             self.summaries.values(),
             key=lambda s: (-int(s["rows"] or 0), s["task_name"].lower(), s["dataset_name"].lower()),
         )
+        # Every record of every leaderboard, newest first; only the first RECENT are shown, so only
+        # theirs are looked up in their leaderboard's rows.
+        records = [
+            (self.summaries[(lb["task"]["id"], lb["dataset"]["id"])], lb, item)
+            for lb in self.leaderboards
+            for item in _as_list(lb.get("sota_history"))
+        ]
+        records.sort(
+            key=lambda r: (_date_key(_get(r[2], "date", "")), r[0]["task_name"], r[0]["dataset_name"],
+                           _get(r[2], "model", "")),
+            reverse=True,
+        )
+        texts_of: dict[int, dict[tuple[Any, Any, Any], str]] = {}  # id(leaderboard) -> its records' texts
         changes: list[dict[str, Any]] = []
-        for lb in self.leaderboards:
-            key = (lb["task"]["id"], lb["dataset"]["id"])
-            summary = self.summaries[key]
-            metric = summary["metric"]
-            history = _as_list(lb.get("sota_history"))
-            # Each record's value as its row writes it: only the rows that are records are looked
-            # at (the last row of a key wins, as it always has), and only a row whose model set a
-            # record can be one (every row of every leaderboard passes here).
-            records = {(_get(item, "model"), _get(item, "paper_id"), _get(item, "date")) for item in history}
-            models = {model for model, _, _ in records}
-            texts = {}
-            for row in _as_list(lb.get("rows")) if records else ():
-                if type(row) is not dict:
-                    row = _fields(row)
-                model = row.get("model")
-                if model not in models:
-                    continue
-                row_key = (model, _fields(row.get("paper")).get("id"), row.get("evaluated_on"))
-                if row_key in records:
-                    texts[row_key] = _value_text(row.get("metrics_text"), row.get("metrics"), metric)
-            for item in history:
-                paper_id = _get(item, "paper_id")
-                text = texts.get((_get(item, "model"), paper_id, _get(item, "date")))
-                changes.append(
-                    {
-                        **summary,
-                        "date": _get(item, "date", ""),
-                        "model": _get(item, "model", ""),
-                        "paper_id": paper_id if is_slug(paper_id) and paper_id in self.papers else None,
-                        "value_text": text or format_number(_get(item, "value")),
-                    }
-                )
-        changes.sort(key=lambda c: (_date_key(c["date"]), c["task_name"], c["dataset_name"], c["model"]), reverse=True)
+        for summary, lb, item in records[:RECENT]:
+            texts = texts_of.get(id(lb))
+            if texts is None:
+                texts = texts_of[id(lb)] = _record_texts(lb, summary["metric"])
+            paper_id = _get(item, "paper_id")
+            text = texts.get((_get(item, "model"), paper_id, _get(item, "date")))
+            changes.append(
+                {
+                    **summary,
+                    "date": _get(item, "date", ""),
+                    "model": _get(item, "model", ""),
+                    "paper_id": paper_id if is_slug(paper_id) and paper_id in self.papers else None,
+                    "value_text": text or format_number(_get(item, "value")),
+                }
+            )
         counts = {
             "leaderboards": self.counts.get("leaderboards", len(self.summaries)),
             "tasks": self.counts.get("tasks", len(self.tasks)),
@@ -617,7 +632,7 @@ class _Site:
         }
         self.render(
             "home.html", "index.html", title="Benchmarks, papers and state-of-the-art results", counts=counts,
-            notable=boards[:NOTABLE], recent=changes[:RECENT], section="home",
+            notable=boards[:NOTABLE], recent=changes, section="home",
         )
 
     def _areas(self) -> dict[str, list[str]]:
