@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from validator.checks.registry import CHECKS, RepositoryCheck, load_all
@@ -123,67 +123,24 @@ def _prepare_shared(repo: Repository) -> None:
 def _run_forked(repo: Repository, checks: list[tuple[str, RepositoryCheck]], saving: int = -1
                 ) -> tuple[list[Problem], set[int]]:
     """Run the checks in this process and a forked one, each taking the next check from a shared
-    queue (a pipe of check numbers), so the two stay busy whatever each check costs. The child
-    sends back its problems; a check that failed there is run again here, where its exception
-    surfaces as it would without the fork. Returns the problems and the jobs the child ran."""
+    queue, so that the two stay busy whatever each check costs (`forking.share_work`; a check
+    that failed there runs again here, where its exception surfaces as without the fork).
+    Returns the problems and the jobs the forked process ran."""
+    from validator.forking import share_work
+
     _prepare_shared(repo)
     gc.freeze()  # the child then shares the loaded repository without copying its pages
-    queue_r, queue_w = os.pipe()
-    back_r, back_w = os.pipe()
-    os.write(queue_w, bytes(range(len(checks))) if len(checks) < 256 else b"")
-    os.close(queue_w)
-    if len(checks) >= 256:  # pragma: no cover - far more checks than exist
-        os.close(queue_r)
-        os.close(back_r)
-        os.close(back_w)
-        return [p for _name, fn in checks for p in fn(repo)]
-    pid = os.fork()
-    if pid == 0:  # the child: run checks from the queue, send back what they found
-        code = 0
-        try:
-            os.close(back_r)
-            done: list[tuple[int, list[Problem] | None]] = []
-            while number := os.read(queue_r, 1):
-                i = number[0]
-                try:
-                    done.append((i, list(checks[i][1](repo))))
-                except BaseException:  # noqa: BLE001 - the parent runs it again and reports
-                    done.append((i, None))
-            payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(back_w, view) :]
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(back_w)
-    found: list[Problem] = []
-    ran_here: set[int] = set()
-    try:
-        while number := os.read(queue_r, 1):
-            ran_here.add(number[0])
-            found.extend(checks[number[0]][1](repo))
-    finally:
-        os.close(queue_r)
-        chunks = []
-        while chunk := os.read(back_r, 1 << 20):
-            chunks.append(chunk)
-        os.close(back_r)
-        _pid, status = os.waitpid(pid, 0)
-    ran_there: set[int] = set()
-    if status == 0 and chunks:
-        for i, problems in pickle.loads(b"".join(chunks)):
-            if problems is not None:
-                found.extend(problems)
-                ran_there.add(i)
+    here = os.getpid()
+    done = share_work([(partial(_check_job, fn, repo), 1) for _name, fn in checks], 2, lambda: None)
+    found = [p for problems, _pid in done for p in problems]
+    ran_there = {i for i, (_problems, pid) in enumerate(done) if pid != here}
     if saving in ran_there:  # the child wrote the cache from its copy of this process's memory
         filecache.saved_elsewhere(repo.root, "entries")
-    # A check the child could not finish (or every check, if it died) runs here.
-    for i, (_name, fn) in enumerate(checks):
-        if i not in ran_here and i not in ran_there:
-            found.extend(fn(repo))
     return found, ran_there
+
+
+def _check_job(fn: RepositoryCheck, repo: Repository, _context: None) -> tuple[list[Problem], int]:
+    return list(fn(repo)), os.getpid()
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

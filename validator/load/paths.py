@@ -1,5 +1,5 @@
 """Which files a repository has: the YAML files under results/. Light on purpose (no models, no
-parser), so that a command can list them before it imports the rest (see `validator.load.early`)."""
+parser), so that what needs only the listing (a git revision's, say) does not import the rest."""
 
 from __future__ import annotations
 
