@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from jinja2 import ChainableUndefined, Environment, FileSystemLoader, Template
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 from markupsafe import Markup
 
 from validator.atomic import TreeWriter
@@ -362,7 +362,6 @@ class _Site:
 
     def __init__(self, api: Any, out_dir: Path) -> None:
         self.env = environment()
-        self.templates: dict[tuple[str, str], Template] = {}
         self.links: dict[tuple[str, str, str], str] = {}
         self.links_to_papers: dict[str, dict[str, str]] = {}  # root -> paper id -> link (HTML)
         self.code_cells: dict[tuple[tuple[Any, bool], ...], str] = {}
@@ -438,14 +437,8 @@ class _Site:
     ) -> None:
         """Render template `name` as the body of page `rel` (a path under the output tree)."""
         root = "../" * rel.count("/")
-        template = self.templates.get((name, root))
-        if template is None:
-            # Every page of a kind sits at one depth, so `{{ root }}` is a constant per compiled
-            # template: written in once instead of escaped at every link of every page.
-            source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-            template = self.templates[(name, root)] = self.env.from_string(source.replace("{{ root }}", root))
-        self.page(rel, root, [template.render(root=root, **context)], title=title, section=section, crumbs=crumbs,
-                  scripts=scripts)
+        body = self.env.get_template(name).render(root=root, **context)
+        self.page(rel, root, [body], title=title, section=section, crumbs=crumbs, scripts=scripts)
 
     def page(
         self,
