@@ -123,10 +123,10 @@ _PROBE_FILES = 200
 def quiet_disk() -> None:
     """Let the disk finish what earlier runs wrote (and deleted) before a measured run starts, so
     that each run pays for its own writes only. After `sync`, the time to create a few hundred
-    small files (and a folder for every fourth) is probed until it is back near the best seen in
-    this run (at most 60 s): on this machine's disk (ext4 with online discard) it is 30-45 us
-    per file when quiet and up to 5x more (10x for a folder) for a minute or more after tens of
-    thousands of files were deleted. Probe files are kept
+    small files (a folder for every four, as in a build's tree) is probed until it is back near
+    the best seen in this run (at most 60 s): on this machine's disk (ext4 without a journal,
+    with online discard) it is 30-45 us per file when quiet and up to 5x more (10x for a folder)
+    for up to 6 minutes after tens of thousands of files were deleted. Probe files are kept
     until the end (deleting them would disturb the disk again)."""
     os.sync()
     folder = Path(tempfile.gettempdir()) / f"pwc-bench-probe-{os.getpid()}"
@@ -139,9 +139,14 @@ def quiet_disk() -> None:
         data = b"x" * 8000
         began = time.perf_counter()
         for i in range(_PROBE_FILES):
-            if i % 4 == 0:  # folders too: after many deletions they suffer most (ext4 skips
-                os.mkdir(target / f"d{i}")  # recently freed inodes when it places one)
-            fd = os.open(target / f"{i}.html", os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            # As a build does: a folder per few files. ext4 spreads folders over its block groups,
+            # and without a journal (this disk) it skips each inode freed in the last minutes
+            # (up to 6 minutes until the freeing is written back) when it places a new one, one
+            # lookup each: after a mass deletion a folder can cost 10x, a file 5x.
+            if i % 4 == 0:
+                folder = target / f"d{i}"
+                os.mkdir(folder)
+            fd = os.open(folder / f"{i}.html", os.O_WRONLY | os.O_CREAT | os.O_EXCL)
             os.write(fd, data)
             os.close(fd)
         per_file = (time.perf_counter() - began) / _PROBE_FILES
