@@ -269,15 +269,19 @@ def _dataset_body(
     else:
         parts.append("<p>No metrics declared.</p>\n")
     parts.append("</section>\n\n<section>\n<h2>Leaderboards</h2>\n")
-    if boards:
-        parts.append(_BOARDS_HEAD.format(caption=f"Leaderboards on {name}", first="Task"))
-        parts += _board_rows(boards, "task_name")
-        parts.append("</tbody>\n</table>\n</div>\n")
-    else:
-        parts.append("<p>No leaderboards on this dataset yet.</p>\n")
-    parts.append("</section>\n")
+    parts += _boards_table(
+        boards, f"Leaderboards on {name}", "Task", "task_name", "No leaderboards on this dataset yet."
+    )
     parts += _links_section("Tasks", "tasks", tasks)
     return parts
+
+
+def _boards_table(boards: list[dict[str, Any]], caption: str, first: str, column: str, empty: str) -> list[str]:
+    """A task's or dataset's leaderboards (the other side of each in `column`), closing the section."""
+    if not boards:
+        return [f"<p>{empty}</p>\n", "</section>\n"]
+    return [_BOARDS_HEAD.format(caption=caption, first=first), *_board_rows(boards, column),
+            "</tbody>\n</table>\n</div>\n", "</section>\n"]
 
 
 def _task_body(
@@ -301,13 +305,9 @@ def _task_body(
         *_links_section("Subtasks", "tasks", subtasks),
         "\n<section>\n<h2>Leaderboards</h2>\n",
     ]
-    if boards:
-        parts.append(_BOARDS_HEAD.format(caption=f"Benchmarks of {name}", first="Dataset"))
-        parts += _board_rows(boards, "dataset_name")
-        parts.append("</tbody>\n</table>\n</div>\n")
-    else:
-        parts.append("<p>No leaderboards for this task yet.</p>\n")
-    parts.append("</section>\n")
+    parts += _boards_table(
+        boards, f"Benchmarks of {name}", "Dataset", "dataset_name", "No leaderboards for this task yet."
+    )
     parts += _links_section("Datasets", "datasets", datasets)
     return parts
 
