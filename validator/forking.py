@@ -45,7 +45,7 @@ def processes_for(work: int, minimum: int) -> int:
     return 2
 
 
-def workers() -> int:
+def worker_count() -> int:
     """Processes for work that splits into many jobs (`share_work`): one per CPU, at most 4, or
     `PWC_JOBS`."""
     setting = os.environ.get("PWC_JOBS", "")

@@ -35,7 +35,7 @@ from validator.atomic import TreeWriter
 from validator.cli import hold
 from validator.export.api import ApiData, build_api
 from validator.export.files import API_PREFIX, api_parts
-from validator.forking import Forked, can_fork, processes_for, share_work, workers
+from validator.forking import Forked, can_fork, processes_for, share_work, worker_count
 from validator.gcpause import paused_gc
 from validator.load.repository import Repository
 from validator.report.problem import Problem
@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
 
     def fill(folder: Path) -> None:
         nonlocal files, problems
-        files = write_tree(api, folder, workers=workers() if parallel else 1)
+        files = write_tree(api, folder, workers=worker_count() if parallel else 1)
         if checking is not None:
             problems = _checked(checking, repo)
         if _has_errors(problems):
