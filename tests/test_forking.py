@@ -144,7 +144,7 @@ def test_a_write_that_fails_in_a_worker_fails_the_whole_tree(tmp_path: Path) -> 
         (tmp_path / "out").mkdir(exist_ok=True)
         (tmp_path / "out" / "blocker").write_text("a file where a folder is wanted\n")
         with pytest.raises(NotADirectoryError):
-            share_work([(blocked, 2), (many, 1)], processes, begin, TreeWriter.close)
+            share_work([(blocked, 2), (many, 1)], processes, begin)
 
 
 def test_a_cancelled_forked_function_is_ended_and_reaped() -> None:

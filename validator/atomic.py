@@ -37,11 +37,10 @@ def write_if_changed(path: Path, text: str, check: bool) -> bool:
 _NEW = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_file(path: str, data: bytes, *, exclusive: bool = False) -> None:
+def write_file(path: str, data: bytes) -> None:
     """Create `path` (or replace its content) with `data`: open, write all, close. os.open rather
-    than open(): a buffered file object costs several more system calls per file.
-    `exclusive`: fail if it exists."""
-    fd = os.open(path, _NEW | (os.O_EXCL if exclusive else os.O_TRUNC), 0o666)
+    than open(): a buffered file object costs several more system calls per file."""
+    fd = os.open(path, _NEW | os.O_TRUNC, 0o666)
     try:
         view = memoryview(data)
         while view:
@@ -78,6 +77,3 @@ class TreeWriter:
                 os.makedirs(folder, exist_ok=True)
             self.made.add(folder)
         write_file(path, data)
-
-    def close(self) -> None:
-        """Nothing is left to write when this is called (kept for the callers' symmetry)."""

@@ -81,7 +81,7 @@ def write_tree(api: ApiData, folder: Path, *, workers: int = 1) -> int:
     jobs = [*api_jobs, *_site_jobs(api, folder)]
     os.makedirs(folder / API_PREFIX / "leaderboards", exist_ok=True)
     os.makedirs(folder / API_PREFIX / "papers", exist_ok=True)
-    done = share_work(jobs, workers, lambda: TreeWriter(folder), TreeWriter.close)
+    done = share_work(jobs, workers, lambda: TreeWriter(folder))
     return sum(done[: len(api_jobs)])
 
 
@@ -181,8 +181,8 @@ def run(args: argparse.Namespace) -> int:
         checking = Forked(lambda: pipeline.check(repo, keep=False, fork=False))
     elif problems is None:
         problems = pipeline.check(repo, keep=False)
-        if _has_errors(problems):
-            return _invalid(Report(problems, len(repo.files), repo.result_count()))
+        if _report(problems, repo).errors:
+            return _invalid(_report(problems, repo))
     files = 0
 
     def fill(folder: Path) -> None:
@@ -190,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         files = write_tree(api, folder, workers=worker_count() if parallel else 1)
         if checking is not None:
             problems = _checked(checking, repo)
-        if _has_errors(problems):
+        if _report(problems, repo).errors:
             raise _Invalid  # thrown away before the swap
 
     # The export is hundreds of thousands of objects on top of the loaded repository: built with
@@ -201,14 +201,14 @@ def run(args: argparse.Namespace) -> int:
             hold(repo, api)
             publish(Path(args.out), fill)
         except _Invalid:
-            return _invalid(Report(problems or [], len(repo.files), repo.result_count()))
+            return _invalid(_report(problems, repo))
         except OSError as exc:
             return fail(f"cannot write {args.out}: {exc}")
         finally:
             if checking is not None:
                 checking.wait(cancel=True)  # ends the checks when the build failed or was interrupted
     n = api.index["counts"]
-    found = Report(problems or [], len(repo.files), repo.result_count())
+    found = _report(problems, repo)
     warnings = f"; {found.warnings} warnings (see `pwc validate`)" if found.warnings else ""
     print(
         f"pwc build: {n['leaderboards']} leaderboards, {n['papers']} papers, {n['results']} results "
@@ -225,8 +225,8 @@ def _checked(checking: Forked[list[Problem]], repo: Repository) -> list[Problem]
         return pipeline.check(repo, keep=False)
 
 
-def _has_errors(problems: list[Problem] | None) -> bool:
-    return any(p.severity == "error" for p in problems or ())
+def _report(problems: list[Problem] | None, repo: Repository) -> Report:
+    return Report(problems or [], len(repo.files), repo.result_count())
 
 
 def _invalid(report: Report) -> int:

@@ -1224,7 +1224,7 @@ def render_site(api: Any, out_dir: Path, workers: int | None = None) -> None:
     gc.freeze()
     try:
         site = _Site(api, Path(out_dir))
-        share_work(_site_jobs(site), workers_for(site, workers), lambda: TreeWriter(site.out_dir), TreeWriter.close)
+        share_work(_site_jobs(site), workers_for(site, workers), lambda: TreeWriter(site.out_dir))
     finally:
         if not frozen_before:
             gc.unfreeze()
