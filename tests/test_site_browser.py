@@ -176,16 +176,16 @@ def test_crawl_every_page_from_home_without_broken_links_or_console_errors(watch
         "submit/",
         "about/",
         "search/",
-        "leaderboards/question-answering/squad2.0/",
-        "leaderboards/language-modelling/penn-treebank/",
-        "papers/albert-a-lite-bert-for-self-supervised/",
-        "papers/evil-paper/",
-        "tasks/reading-comprehension/",
-        "datasets/imagenet/",
+        "leaderboards/question-answering/squad2.0.html",
+        "leaderboards/language-modelling/penn-treebank.html",
+        "papers/albert-a-lite-bert-for-self-supervised.html",
+        "papers/evil-paper.html",
+        "tasks/reading-comprehension.html",
+        "datasets/imagenet.html",
         "papers/years/2019/",
     ):
         assert expected in paths, f"{expected} not reached"
-    assert len([p for p in paths if p.startswith("papers/") and p.count("/") == 2]) == 10  # every paper
+    assert len([p for p in paths if p.startswith("papers/") and p.count("/") == 1 and p.endswith(".html")]) == 10
     # Files linked from pages (the API) exist.
     for target in files:
         with urllib.request.urlopen(target, timeout=10) as response:
@@ -210,7 +210,7 @@ def _ranks_and_values(page: Any, metric: str) -> tuple[list[int | None], list[fl
 
 
 def test_leaderboard_higher_is_better_in_rank_order(watched: Watched, site: str) -> None:
-    page = watched.goto(site + "leaderboards/question-answering/squad2.0/")
+    page = watched.goto(site + "leaderboards/question-answering/squad2.0.html")
     ranks, values, models = _ranks_and_values(page, "F1")
     assert ranks == [1, 2, 3, 4]
     assert values == sorted(values, reverse=True) == [92.215, 90.902, 85.0, 83.1]
@@ -220,7 +220,7 @@ def test_leaderboard_higher_is_better_in_rank_order(watched: Watched, site: str)
 
 
 def test_leaderboard_lower_is_better_in_rank_order_with_ties(watched: Watched, site: str) -> None:
-    page = watched.goto(site + "leaderboards/language-modelling/penn-treebank/")
+    page = watched.goto(site + "leaderboards/language-modelling/penn-treebank.html")
     ranks, values, models = _ranks_and_values(page, "Test perplexity")
     assert values == sorted(values) == [35.76, 52.8, 54.55, 54.55, 57.3]
     assert ranks == [1, 2, 3, 3, 5]
@@ -228,7 +228,7 @@ def test_leaderboard_lower_is_better_in_rank_order_with_ties(watched: Watched, s
 
 
 def test_unranked_rows_come_last_and_numbers_are_shown_as_written(watched: Watched, site: str) -> None:
-    page = watched.goto(site + "leaderboards/image-classification/imagenet/")
+    page = watched.goto(site + "leaderboards/image-classification/imagenet.html")
     ranks, _, models = _ranks_and_values(page, "Top-1 Accuracy")
     assert ranks == [1, 2, 3, 4, None]
     assert models[-1] == "EfficientNet-B0 (params only)"
@@ -239,7 +239,7 @@ def test_unranked_rows_come_last_and_numbers_are_shown_as_written(watched: Watch
 def test_chart_has_one_titled_point_per_ranked_result_and_a_step_line(watched: Watched, site: str) -> None:
     for board, ranked in (("image-classification/imagenet", 4), ("language-modelling/penn-treebank", 5),
                           ("question-answering/squad2.0", 4)):
-        page = watched.goto(site + f"leaderboards/{board}/")
+        page = watched.goto(site + f"leaderboards/{board}.html")
         svg = page.locator("figure svg.chart")
         assert svg.count() == 1
         assert svg.locator("circle.pt").count() == ranked
@@ -256,7 +256,7 @@ def test_chart_has_one_titled_point_per_ranked_result_and_a_step_line(watched: W
         box = svg.bounding_box()
         assert box is not None and box["width"] >= 480 and box["height"] > 200
     # The step line: the penn-treebank records are AWD-LSTM + cache (2017) then GPT-2 (2019).
-    page = watched.goto(site + "leaderboards/language-modelling/penn-treebank/")
+    page = watched.goto(site + "leaderboards/language-modelling/penn-treebank.html")
     best = page.locator("svg.chart circle.pt.best title").all_text_contents()
     assert sorted(t.split(":")[0] for t in best) == ["AWD-LSTM + continuous cache pointer", "GPT-2"]
     path = page.get_attribute("svg.chart path.sota-line", "d")
@@ -264,7 +264,7 @@ def test_chart_has_one_titled_point_per_ranked_result_and_a_step_line(watched: W
 
 
 def test_paper_page_shows_its_results_with_ranks_links_and_related_papers(watched: Watched, site: str) -> None:
-    page = watched.goto(site + "papers/albert-a-lite-bert-for-self-supervised/")
+    page = watched.goto(site + "papers/albert-a-lite-bert-for-self-supervised.html")
     assert page.locator("h1").inner_text().startswith("ALBERT: A Lite BERT")
     assert "Zhenzhong Lan" in page.locator(".authors").inner_text()
     assert "2019-09-26" in page.locator(".meta").inner_text() and "ICLR 2020" in page.locator(".meta").inner_text()
@@ -276,7 +276,7 @@ def test_paper_page_shows_its_results_with_ranks_links_and_related_papers(watche
     assert table.locator("tr", has_text="ALBERT (Ensemble)").locator("td.rank").inner_text() == "#1 of 1"
     # the rank links to the leaderboard
     href = ensemble.locator("td.rank a").get_attribute("href")
-    assert href == "../../leaderboards/question-answering/squad2.0/"
+    assert href == "../leaderboards/question-answering/squad2.0.html"
     # links: arXiv, PDF and code with the official one marked
     links = page.locator(".links a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
@@ -295,9 +295,9 @@ def test_paper_page_shows_its_results_with_ranks_links_and_related_papers(watche
 @pytest.mark.parametrize(
     "path",
     [
-        "papers/evil-paper/",
-        "leaderboards/question-answering/squad2.0/",
-        "papers/bert-pre-training-of-deep-bidirectional/",
+        "papers/evil-paper.html",
+        "leaderboards/question-answering/squad2.0.html",
+        "papers/bert-pre-training-of-deep-bidirectional.html",
         "papers/",
         "search/?q=evil",
     ],
@@ -317,7 +317,7 @@ def test_hostile_title_and_model_name_are_text_and_fire_nothing(watched: Watched
 
 
 def test_hostile_paper_page_shows_every_string_verbatim(watched: Watched, site: str) -> None:
-    page = watched.goto(site + "papers/evil-paper/")
+    page = watched.goto(site + "papers/evil-paper.html")
     assert page.locator("h1").inner_text() == EVIL_TITLE
     assert page.locator(".authors").inner_text() == "<script>window.__pwned=3</script>"
     assert '<b onmouseover="x()">Venue</b>' in page.locator(".meta").inner_text()
@@ -337,7 +337,7 @@ def test_search_finds_a_paper_by_a_word_of_its_title(watched: Watched, site: str
     results = page.locator("#search-results a")
     assert results.first.inner_text() == "Deep Residual Learning for Image Recognition"
     results.first.click()
-    page.wait_for_url(site + "papers/deep-residual-learning-for-image/")
+    page.wait_for_url(site + "papers/deep-residual-learning-for-image.html")
     assert page.locator("h1").inner_text() == "Deep Residual Learning for Image Recognition"
     # several words, any order, any case; tasks and datasets are found too
     page = watched.goto(site + "search/?q=models+LANGUAGE")
@@ -357,7 +357,7 @@ def test_search_finds_a_paper_by_a_word_of_its_title(watched: Watched, site: str
 def test_extra_data_filter_works_without_javascript(browser: Any, site: str) -> None:
     w = Watched(browser, site, javascript=False)
     try:
-        page = w.goto(site + "leaderboards/language-modelling/penn-treebank/")
+        page = w.goto(site + "leaderboards/language-modelling/penn-treebank.html")
         extra = page.locator(".leaderboard tbody tr.extra")
         assert extra.count() == 1 and extra.is_visible()
         assert extra.locator(".extra-tag").inner_text() == "extra data"
@@ -373,8 +373,8 @@ def test_extra_data_filter_works_without_javascript(browser: Any, site: str) -> 
 def test_pages_fit_a_phone_screen(browser: Any, site: str) -> None:
     w = Watched(browser, site, viewport=PHONE)
     try:
-        for path in ("", "leaderboards/question-answering/squad2.0/", "papers/albert-a-lite-bert-for-self-supervised/",
-                     "sota/", "submit/"):
+        for path in ("", "leaderboards/question-answering/squad2.0.html",
+                     "papers/albert-a-lite-bert-for-self-supervised.html", "sota/", "submit/"):
             page = w.goto(site + path)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
@@ -387,8 +387,8 @@ def test_screenshots_of_home_leaderboard_and_paper(browser: Any, site: str, tmp_
     """Screenshots for people to look at (PWC_SCREENSHOTS=DIR keeps them)."""
     out = Path(os.environ.get("PWC_SCREENSHOTS") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
-    pages = {"home": "", "leaderboard": "leaderboards/language-modelling/penn-treebank/",
-             "paper": "papers/albert-a-lite-bert-for-self-supervised/"}
+    pages = {"home": "", "leaderboard": "leaderboards/language-modelling/penn-treebank.html",
+             "paper": "papers/albert-a-lite-bert-for-self-supervised.html"}
     for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         w = Watched(browser, site, viewport=viewport)
         try:

@@ -88,17 +88,17 @@ def test_pages_are_at_stable_clean_paths(site: Path) -> None:
         "about/index.html",
         "static/style.css",
         "static/search.js",
-        "leaderboards/question-answering/squad2.0/index.html",
-        "leaderboards/language-modelling/penn-treebank/index.html",
-        "papers/albert-a-lite-bert-for-self-supervised/index.html",
-        "papers/evil-paper/index.html",
+        "leaderboards/question-answering/squad2.0.html",
+        "leaderboards/language-modelling/penn-treebank.html",
+        "papers/albert-a-lite-bert-for-self-supervised.html",
+        "papers/evil-paper.html",
         "papers/years/2019/index.html",
-        "tasks/reading-comprehension/index.html",
-        "datasets/squad2.0/index.html",
+        "tasks/reading-comprehension.html",
+        "datasets/squad2.0.html",
     ):
         assert (site / rel).is_file(), rel
-    assert len(list(site.glob("leaderboards/*/*/index.html"))) == 4
-    assert len(list(site.glob("papers/*/index.html"))) == 10
+    assert len(list(site.glob("leaderboards/*/*.html"))) == 4
+    assert len([p for p in site.glob("papers/*.html") if p.name != "index.html"]) == 10
     assert not (site / "methods").exists()  # no empty page for methods
 
 
@@ -163,8 +163,8 @@ def test_external_links_are_https_with_noopener_and_bad_urls_get_no_href(site: P
 
 
 def test_contributor_strings_are_escaped_text(site: Path) -> None:
-    for rel in ("papers/evil-paper/index.html", "leaderboards/question-answering/squad2.0/index.html",
-                "papers/index.html", "papers/albert-a-lite-bert-for-self-supervised/index.html"):
+    for rel in ("papers/evil-paper.html", "leaderboards/question-answering/squad2.0.html",
+                "papers/index.html", "papers/albert-a-lite-bert-for-self-supervised.html"):
         html = (site / rel).read_text(encoding="utf-8")
         page = parse(site / rel)
         text = "".join(page.text)
@@ -174,7 +174,7 @@ def test_contributor_strings_are_escaped_text(site: Path) -> None:
         assert not any(k.startswith("on") for _, attrs in page.tags for k in attrs), rel
         scripts = [a for tag, a in page.tags if tag == "script"]
         assert scripts == [], rel  # only the search page has a script
-    evil = parse(site / "papers/evil-paper/index.html")
+    evil = parse(site / "papers/evil-paper.html")
     text = "".join(evil.text)
     for value in (EVIL_TITLE, EVIL_MODEL, "<script>window.__pwned=3</script>", '<b onmouseover="x()">Venue</b>',
                   "</p><script>window.__pwned=4</script>"):
@@ -182,10 +182,10 @@ def test_contributor_strings_are_escaped_text(site: Path) -> None:
     # a code link whose URL carries markup stays one escaped attribute and escaped text
     assert "window.__pwned=7" in text
     assert 'href="https://github.com/&#34;&gt;&lt;script&gt;window.__pwned=7&lt;/script&gt;/repo"' in (
-        site / "papers/evil-paper/index.html"
+        site / "papers/evil-paper.html"
     ).read_text(encoding="utf-8")
     # the SVG chart's titles are escaped too
-    board = (site / "leaderboards/question-answering/squad2.0/index.html").read_text(encoding="utf-8")
+    board = (site / "leaderboards/question-answering/squad2.0.html").read_text(encoding="utf-8")
     assert f"<title>{escape(EVIL_MODEL)}: 85.0" in board
 
 
@@ -197,7 +197,7 @@ def test_only_the_search_page_loads_a_script(site: Path) -> None:
 
 
 def test_leaderboard_page_numbers_are_shown_as_written(site: Path) -> None:
-    html = (site / "leaderboards/image-classification/imagenet/index.html").read_text(encoding="utf-8")
+    html = (site / "leaderboards/image-classification/imagenet.html").read_text(encoding="utf-8")
     assert '<td class="num" data-label="Top-1 Accuracy">84.30</td>' in html
     assert ">84.3<" not in html
     home = (site / "index.html").read_text(encoding="utf-8")
@@ -251,9 +251,9 @@ def test_missing_optional_fields_still_render(tmp_path: Path) -> None:
         papers=_strip_optional(api.papers),
     )
     render_site(bare, tmp_path)
-    paper = (tmp_path / "papers/albert-a-lite-bert-for-self-supervised/index.html").read_text(encoding="utf-8")
+    paper = (tmp_path / "papers/albert-a-lite-bert-for-self-supervised.html").read_text(encoding="utf-8")
     assert "92.215" in paper  # from the number, without metrics_text
-    board = (tmp_path / "leaderboards/question-answering/squad2.0/index.html").read_text(encoding="utf-8")
+    board = (tmp_path / "leaderboards/question-answering/squad2.0.html").read_text(encoding="utf-8")
     assert "ALBERT (ensemble model)" in board
     assert "None" not in paper and "None" not in board
 
@@ -269,7 +269,7 @@ def test_index_and_pages_that_disagree_give_no_broken_link(tmp_path: Path) -> No
     render_site(SimpleNamespace(**data), tmp_path)
     everything = "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.html"))
     assert "leaderboards/ghost/" not in everything and "ghost-paper" not in everything
-    assert "papers/tied-paper/" in (tmp_path / "papers/index.html").read_text(encoding="utf-8")
+    assert "papers/tied-paper.html" in (tmp_path / "papers/index.html").read_text(encoding="utf-8")
 
 
 def test_none_values_and_ids_that_are_not_slugs_are_skipped(tmp_path: Path) -> None:
@@ -282,7 +282,7 @@ def test_none_values_and_ids_that_are_not_slugs_are_skipped(tmp_path: Path) -> N
     data["leaderboards"][0]["rows"][0]["paper"] = None
     data["leaderboards"][0]["rows"][0]["code"] = None
     render_site(SimpleNamespace(**data), tmp_path / "out")
-    assert (tmp_path / "out/papers/tied-paper/index.html").is_file()
+    assert (tmp_path / "out/papers/tied-paper.html").is_file()
     assert not (tmp_path / "escape").exists() and not (tmp_path / "out/escape").exists()
     assert all(p.resolve().is_relative_to((tmp_path / "out").resolve()) for p in (tmp_path / "out").rglob("*"))
 
@@ -323,7 +323,19 @@ def test_descriptions_are_plain_text_paragraphs() -> None:
 
 @pytest.mark.parametrize("workers", [1, 3])
 def test_a_page_that_cannot_be_written_fails_the_render(tmp_path: Path, workers: int) -> None:
-    (tmp_path / "papers").mkdir()
-    (tmp_path / "papers" / "tied-paper").write_text("a file where a folder must go", encoding="utf-8")
+    (tmp_path / "papers" / "tied-paper.html").mkdir(parents=True)  # a folder where a page must go
     with pytest.raises((RuntimeError, OSError)):
         render_site(load_api(), tmp_path, workers=workers)
+
+
+def test_an_id_named_index_gets_its_own_page_beside_the_folders_list(tmp_path: Path) -> None:
+    """`papers/index.html` is the list of papers: a paper whose id is `index` (a valid slug) gets
+    `papers/index-.html`, which no other id can name, and every link to it says so."""
+    api = load_api()
+    data = copy.deepcopy(api.__dict__)
+    data["papers"]["index"] = dict(data["papers"]["tied-paper"], id="index", title="A paper called index")
+    data["index"]["papers"].append({"id": "index", "title": "A paper called index", "published": "2030-01-01"})
+    render_site(SimpleNamespace(**data), tmp_path)
+    listing = (tmp_path / "papers/index.html").read_text(encoding="utf-8")
+    assert "<h1>Papers</h1>" in listing and 'href="../papers/index-.html"' in listing
+    assert "A paper called index" in (tmp_path / "papers/index-.html").read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ def test_serves_the_site_on_localhost(tmp_path: Path) -> None:
     (site / "papers" / "x").mkdir(parents=True)
     (site / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
     (site / "papers" / "x" / "index.html").write_text("<h1>paper</h1>", encoding="utf-8")
+    (site / "papers" / "y.html").write_text("<h1>page</h1>", encoding="utf-8")
     server = make_server(site, 0)
     assert server.server_address[0] == HOST == "127.0.0.1"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -29,6 +30,9 @@ def test_serves_the_site_on_localhost(tmp_path: Path) -> None:
             assert response.read() == b"<h1>home</h1>"
         with urllib.request.urlopen(base + "papers/x/", timeout=10) as response:
             assert response.read() == b"<h1>paper</h1>"
+        for path in ("papers/y.html", "papers/y"):  # a page file, also without `.html` (as GitHub Pages)
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                assert response.read() == b"<h1>page</h1>"
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(base + "nothing/", timeout=10)
         assert missing.value.code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,6 +17,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    def translate_path(self, path: str) -> str:
+        """As GitHub Pages does, `/papers/<id>` finds `papers/<id>.html` when nothing else has that name."""
+        found = super().translate_path(path)
+        if not os.path.exists(found) and os.path.isfile(found + ".html"):
+            return found + ".html"
+        return found
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -96,6 +96,13 @@ def prose(text: Any) -> str:
     return "".join([f"<p>{esc_text(para)}</p>\n" for para in paragraphs(text)])
 
 
+def page_file(ident: str) -> str:
+    """The file name of the page of the task, dataset or paper `ident` in its folder: `<id>.html`,
+    but `index-.html` for the id `index`, whose plain name is the folder's list (`papers/`); a
+    slug never ends with `-`, so that name is no other id's."""
+    return "index-.html" if ident == "index" else f"{ident}.html"
+
+
 def is_slug(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= 120 and SLUG_RE.match(value) is not None
 
@@ -114,6 +121,7 @@ def environment() -> Environment:
         # built in Python): compiling without the constant-folding pass is the cheaper whole.
         optimized=False,
     )
+    env.filters["page_file"] = page_file
     return env
 
 
@@ -190,7 +198,7 @@ def _paper_rows(root: str, papers: list[tuple[Any, Any, Any, Any]]) -> Markup:
     return Markup(
         "\n".join(
             [
-                f'<tr><th scope="row"><a href="{root}papers/{pid}/">{esc(title)}</a></th>'
+                f'<tr><th scope="row"><a href="{root}papers/{page_file(pid)}">{esc(title)}</a></th>'
                 f'<td class="nowrap" data-label="Date">{esc(published or "")}</td>'
                 f'<td class="num" data-label="Results">{esc(results)}</td></tr>'
                 for published, title, pid, results in papers
@@ -200,7 +208,8 @@ def _paper_rows(root: str, papers: list[tuple[Any, Any, Any, Any]]) -> Markup:
 
 
 # The pages of tasks and datasets (thousands) are built here too, as paper and leaderboard pages
-# are: a template render per page cost more than the page's own work. They sit at "../../".
+# are: a template render per page cost more than the page's own work. They sit one folder down
+# (`tasks/<id>.html`, `datasets/<id>.html`), so their links to the top start with "../".
 
 _BOARDS_HEAD = (
     '<div class="table-scroll">\n<table class="cards-on-phone">\n<caption>{caption}</caption>\n'
@@ -216,7 +225,7 @@ def _board_rows(boards: list[dict[str, Any]], name: str) -> list[str]:
     for lb in boards:
         first = lb["first"]
         lines.append(
-            f'<tr><th scope="row"><a href="../../leaderboards/{esc(lb["task_id"])}/{esc(lb["dataset_id"])}/">'
+            f'<tr><th scope="row"><a href="../leaderboards/{esc(lb["task_id"])}/{esc(lb["dataset_id"])}.html">'
             f'{esc(lb[name])}</a></th><td data-label="Best model">{esc(first["model"]) if first else ""}</td>'
             f'<td data-label="Metric">{esc(lb["metric"])}</td>'
             f'<td class="num" data-label="Value">{esc(first["value_text"]) if first else ""}</td>'
@@ -231,7 +240,7 @@ def _links_section(heading: str, kind: str, items: list[dict[str, Any]]) -> list
         return []
     return [
         f'<section>\n<h2>{heading}</h2>\n<ul class="columns">\n',
-        *[f'<li><a href="../../{kind}/{esc(i["id"])}/">{esc(i["name"])}</a></li>\n' for i in items],
+        *[f'<li><a href="../{kind}/{esc(page_file(i["id"]))}">{esc(i["name"])}</a></li>\n' for i in items],
         "</ul>\n</section>\n",
     ]
 
@@ -298,7 +307,7 @@ def _task_body(
     parts = [
         f'<h1>{name}</h1>\n<p class="muted">{esc(_get(task, "area", ""))}',
         f" · also known as {esc(', '.join(map(str, synonyms)))}" if synonyms else "",
-        f' · part of <a href="../../tasks/{esc(parent["id"])}/">{esc(parent["name"])}</a>' if parent else "",
+        f' · part of <a href="../tasks/{esc(page_file(parent["id"]))}">{esc(parent["name"])}</a>' if parent else "",
         "</p>\n",
         f'<div class="prose">{prose(description)}</div>' if description else "",
         "\n",
@@ -497,14 +506,14 @@ class _Site:
         link = links.get(paper_id)
         if link is None:
             title = _get(self.papers.get(paper_id, {}), "title", paper_id)
-            link = links[paper_id] = f'<a href="{root}papers/{paper_id}/">{esc(title)}</a>'
+            link = links[paper_id] = f'<a href="{root}papers/{page_file(paper_id)}">{esc(title)}</a>'
         return link
 
     def named_link(self, kind: str, root: str, ident: str, name: str) -> str:
         key = (kind, root, ident)
         link = self.links.get(key)
         if link is None:
-            link = self.links[key] = f'<a href="{root}{kind}/{ident}/">{esc(name)}</a>'
+            link = self.links[key] = f'<a href="{root}{kind}/{page_file(ident)}">{esc(name)}</a>'
         return link
 
     def code_links(self, code: Any) -> str:
@@ -694,9 +703,9 @@ class _Site:
             )
             name = _get(task, "name", task_id)
             self.page(
-                f"tasks/{task_id}/index.html", "../../",
+                "tasks/" + page_file(task_id), "../",
                 _task_body(task, name, parent, subtasks, by_task[task_id], datasets),
-                title=name, crumbs=[("Tasks", "../"), (name, None)], section="tasks",
+                title=name, crumbs=[("Tasks", "./"), (name, None)], section="tasks",
             )
 
     def datasets_pages(self) -> None:
@@ -742,8 +751,8 @@ class _Site:
             tasks = sorted((self._task_ref(i) for i in task_ids), key=lambda t: (t["name"].lower(), t["id"]))
             name = _get(dataset, "name", dataset_id)
             self.page(
-                f"datasets/{dataset_id}/index.html", "../../", _dataset_body(dataset, name, metrics, boards, tasks),
-                title=name, crumbs=[("Datasets", "../"), (name, None)], section="datasets",
+                "datasets/" + page_file(dataset_id), "../", _dataset_body(dataset, name, metrics, boards, tasks),
+                title=name, crumbs=[("Datasets", "./"), (name, None)], section="datasets",
             )
 
     def leaderboard_pages(self, start: int = 0, end: int | None = None) -> None:
@@ -751,12 +760,12 @@ class _Site:
             task_id, dataset_id = lb["task"]["id"], lb["dataset"]["id"]
             summary = self.summaries[(task_id, dataset_id)]
             crumbs = [
-                ("State of the art", "../../../sota/"),
-                (summary["task_name"], "../../../tasks/" + task_id + "/"),
+                ("State of the art", "../../sota/"),
+                (summary["task_name"], "../../tasks/" + page_file(task_id)),
                 (summary["dataset_name"], None),
             ]
             self.page(
-                f"leaderboards/{task_id}/{dataset_id}/index.html", "../../../", self._leaderboard_body(lb, summary),
+                f"leaderboards/{task_id}/{dataset_id}.html", "../../", self._leaderboard_body(lb, summary),
                 title=f"{summary['task_name']} on {summary['dataset_name']}", crumbs=crumbs, section="sota",
             )
 
@@ -790,9 +799,9 @@ class _Site:
             f'<p class="muted">Ranked by <strong>{primary}</strong>'
             f"{f' ({esc(primary_direction)} is better)' if primary_direction else ''}"
             f' · {count} result{"" if count == 1 else "s"}'
-            f' · <a href="../../../tasks/{task_id}/">{task_name}</a>'
-            f' · <a href="../../../datasets/{dataset_id}/">{dataset_name}</a>'
-            f' · <a href="../../../api/v1/leaderboards/{task_id}/{dataset_id}.json" type="application/json">JSON</a>'
+            f' · <a href="../../tasks/{page_file(task_id)}">{task_name}</a>'
+            f' · <a href="../../datasets/{page_file(dataset_id)}">{dataset_name}</a>'
+            f' · <a href="../../api/v1/leaderboards/{task_id}/{dataset_id}.json" type="application/json">JSON</a>'
             "</p>\n\n"
         ]
         if chart:
@@ -888,7 +897,7 @@ class _Site:
         paper = _fields(paper)
         paper_id = paper.get("id")
         if type(paper_id) is str and paper_id in self.paged:
-            return self.paper_link("../../../", paper_id)
+            return self.paper_link("../../", paper_id)
         if https(paper.get("url")):
             return f'<a href="{esc(paper["url"])}" rel="noopener">{esc(_or(paper.get("title"), "paper"))}</a>'
         return esc(_or(paper.get("title"), ""))
@@ -898,8 +907,8 @@ class _Site:
             fields = _fields(self.papers[paper_id])
             title = _or(fields.get("title"), paper_id)
             self.page(
-                f"papers/{paper_id}/index.html", "../../", self._paper_body(paper_id, fields, title), title=title,
-                crumbs=[("Papers", "../"), (title, None)], section="papers",
+                "papers/" + page_file(paper_id), "../", self._paper_body(paper_id, fields, title), title=title,
+                crumbs=[("Papers", "./"), (title, None)], section="papers",
             )
 
     # A paper page's body is built here, not by a template: with 10,000 papers, a template's
@@ -921,7 +930,7 @@ class _Site:
             f'<p class="authors">{esc(", ".join(authors))}</p>' if authors else "",
             f'<p class="meta"><time>{esc(_or(paper.get("published"), ""))}</time>',
             f' · <span class="venue">{esc(venue)}</span>' if venue else "",
-            f' · <a href="../../api/v1/papers/{paper_id}.json" type="application/json">JSON</a></p>\n',
+            f' · <a href="../api/v1/papers/{paper_id}.json" type="application/json">JSON</a></p>\n',
             f'<ul class="tags" aria-label="Tasks">\n{tasks}\n</ul>\n' if tasks else "",
             f'<ul class="links" aria-label="Links">\n{links}\n</ul>\n' if links else "",
             "\n",
@@ -1012,16 +1021,16 @@ class _Site:
                 if not (is_slug(task_id) and is_slug(dataset_id)):
                     continue
                 board = boards[(task_id, dataset_id)] = (
-                    self.named_link("tasks", "../../", task_id, _or(task.get("name"), task_id)),
-                    self.named_link("datasets", "../../", dataset_id, _or(dataset.get("name"), dataset_id)),
+                    self.named_link("tasks", "../", task_id, _or(task.get("name"), task_id)),
+                    self.named_link("datasets", "../", dataset_id, _or(dataset.get("name"), dataset_id)),
                     self.primary.get((task_id, dataset_id)),
-                    f'<a href="../../leaderboards/{task_id}/{dataset_id}/">',
+                    f'<a href="../leaderboards/{task_id}/{dataset_id}.html">',
                 )
             task_link, dataset_link, primary, board_link = board
             if task_id not in seen_tasks:
                 seen_tasks.add(task_id)
                 task_name = _or(task.get("name"), task_id)
-                tags.append(f'<li><a class="tag-link" href="../../tasks/{task_id}/">{esc(task_name)}</a></li>')
+                tags.append(f'<li><a class="tag-link" href="../tasks/{page_file(task_id)}">{esc(task_name)}</a></li>')
             texts, values = result.get("metrics_text"), result.get("metrics")
             if type(texts) is not dict:
                 texts = _fields(texts)
@@ -1079,7 +1088,7 @@ class _Site:
         related_id, published = entry.get("id"), entry.get("published")
         if type(related_id) is not str or related_id not in self.paged:
             return ""
-        link = self.paper_link("../../", related_id)
+        link = self.paper_link("../", related_id)
         return f'<li>{link} <span class="muted nowrap">{esc(_or(published, ""))}</span></li>\n'
 
     def paper_lists(self) -> None:

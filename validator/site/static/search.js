@@ -39,7 +39,7 @@
     found.slice(0, LIMIT).forEach(function (item) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = root + item.folder + "/" + encodeURIComponent(item.id) + "/";
+      a.href = root + item.folder + "/" + (item.id === "index" ? "index-" : encodeURIComponent(item.id)) + ".html";  // see page_file in render.py
       a.textContent = item.name;
       li.appendChild(a);
       var kind = document.createElement("span");
