@@ -62,7 +62,8 @@ MAX_FAST_DEPTH = 32  # deeper files go to the plain loader, which bounds depth w
 MAX_FAST_NODES = 200_000
 
 # What the plain loader must see: characters libyaml refuses or reads as line breaks, tabs,
-# carriage returns and byte-order marks; directives and document markers (_MARKERS).
+# carriage returns and byte-order marks; directives and document markers (`%`, `---` and `...`
+# at a line's start).
 _PRINTABLE_ASCII = b"\n" + bytes(range(0x20, 0x7F))
 _SCREEN = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
@@ -71,7 +72,7 @@ _SCREEN = re.compile(
 # (comments, colons and indicators inside them), so a line where a value or item starts with
 # `[` or `{` must be a whole flow collection of simple scalars (one level of nesting, as in
 # `{Acc: {value: 0.84, error: 0.01}}`), else the plain loader reads the file.
-_INDICATOR = re.compile(r"[\[{|>]|\n[%.-]")
+_INDICATOR = re.compile(r"[\[{|>]")
 _FLOW_PREFIX = re.compile(r" *(?:- +)*(?:[^\s#:\[\]{},&*!|>'\"%@`?-][^\n:#]*: +)?")
 _PLAIN_IN_FLOW = r"(?:[^\s:,#\[\]{}\"'&*!|>%@`?\\-]|-(?=[^\s,\]}]))[^:,#\[\]{}\"'\\\n]*"
 _SCALAR_IN_FLOW = rf"(?:{_PLAIN_IN_FLOW}|\"[^\"\\\n]*\"|'[^'\n]*')"
@@ -86,7 +87,6 @@ _FLOW_LINE = re.compile(rf" *(?:- +)*(?:{_SCALAR_IN_FLOW} *: +)?{_FLOW} *")
 # refuses what ryml reads past (`>-1:2`, `> text`).
 _HEADER_PREFIX = re.compile(r"(?:.*[-:] )? *")
 _HEADER_REST = re.compile(r"[-+]? *")
-_MARKERS = ("\n%", "\n---", "\n...")
 
 _DECIMAL = re.compile(r"[-+]?[0-9]+\.[0-9]+")
 _INTEGER = re.compile(r"[-+]?[1-9][0-9]*")
@@ -225,14 +225,13 @@ def _line(text: str, at: int) -> tuple[int, int]:
 
 def _indicators_ok(text: str) -> bool:
     """Block scalar headers and flow collections are of the forms both parsers read alike."""
+    if "\n%" in text or "\n---" in text or "\n..." in text:
+        return False  # a directive or a document marker (after the first line, checked by the caller)
     flow_line = -1
+    # A plain set of characters (no `\n` alternative) lets the regex engine skip to each match.
     for m in _INDICATOR.finditer(text):
         at = m.start()
         char = text[at]
-        if char == "\n":
-            if text.startswith(_MARKERS, at):
-                return False  # a directive or a document marker
-            continue
         if char in "|>":
             if at >= 2 and text.startswith(": ", at - 2) and text.startswith(("-\n", "\n", "+\n"), at + 1):
                 continue  # the usual `abstract: >-`
