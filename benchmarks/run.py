@@ -18,7 +18,10 @@ measures, each as a real subprocess, the median of `BENCH_REPEAT` runs (default 
   file creation for seconds afterwards).
 
 Before each cold measurement the harness waits for the disk to finish earlier writes (`sync`),
-so that a run pays for its own writes only.
+so that a run pays for its own writes only, and drops the earlier builds' trees from the page
+cache (`posix_fadvise(DONTNEED)`, file by file): on a machine whose memory is full of cached
+files every page a build writes must first be reclaimed from another (kswapd on the other
+core, and stalls in the build), as on no fresh CI runner. It prints the memory left free.
 
 Each is printed with its ratio to the floor, its goal and its peak memory (the child's maximum
 resident set size from `wait4`). Exit status 1 when a goal is missed.
@@ -117,7 +120,37 @@ def base_env(cache: Path) -> dict[str, str]:
     return env
 
 
-_DISK = {"best": float("inf"), "waited": 0.0, "probes": 0}
+_DISK = {"best": float("inf"), "waited": 0.0, "probes": 0, "free_mb": float("inf")}
+_OUTPUTS: list[Path] = []  # the output trees of earlier builds, dropped from the page cache
+
+
+def release_outputs() -> None:
+    """Drop the (synced, so clean) pages of earlier builds' output trees from the page cache,
+    so that a build does not have to reclaim memory those trees hold. The trees stay on disk
+    (deleting them would slow this disk's file creation for minutes, see `quiet_disk`)."""
+    for tree in _OUTPUTS:
+        for folder, _dirs, names in os.walk(tree):
+            for name in names:
+                try:
+                    fd = os.open(os.path.join(folder, name), os.O_RDONLY | os.O_NOFOLLOW)
+                except OSError:
+                    continue
+                try:
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                finally:
+                    os.close(fd)
+
+
+def free_mb() -> float:
+    """MemFree of /proc/meminfo in MB (inf where there is none)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemFree:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("inf")
 # A quiet disk creates a probe file (and every fourth a folder) in this much time or less, or in
 # 1.5x the best seen in this run; it is waited for at most QUIET_WAIT seconds (the disk recovers
 # within about 6 minutes of a mass deletion). `BENCH_QUIET_US` and `BENCH_QUIET_WAIT` change them.
@@ -135,6 +168,8 @@ def quiet_disk() -> None:
     quiet and up to 15x more for up to 6 minutes after tens of thousands of files were deleted. Probe files are kept
     until the end (deleting them would disturb the disk again)."""
     os.sync()
+    release_outputs()
+    _DISK["free_mb"] = min(_DISK["free_mb"], free_mb())
     folder = Path(tempfile.gettempdir()) / f"pwc-bench-probe-{os.getpid()}"
     deadline = time.monotonic() + QUIET_WAIT
     start = time.monotonic()
@@ -253,6 +288,7 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
         # tens of thousands of files slows the creation of files for seconds afterwards, which
         # would be charged to the next build.
         out_dir = fresh(out_parent / f"run-{run}") / "build"
+        _OUTPUTS.append(out_parent / f"run-{run}")
         quiet_disk()
         elapsed, peak, status, out = run_child(
             [*PWC, "build", "--root", str(root), "--out", str(out_dir)], base_env(cache)
@@ -305,7 +341,8 @@ def main() -> int:
     print()
     print(
         f"disk: {_DISK['best'] * 1e6:.0f} us to create a small file at best; "
-        f"{_DISK['waited']:.0f} s spent waiting for a quiet disk before cold runs"
+        f"{_DISK['waited']:.0f} s spent waiting for a quiet disk before cold runs; "
+        f"memory free before them: {_DISK['free_mb']:,.0f} MB at least"
     )
     print("all goals met" if ok else "some goals MISSED")
     return 0 if ok else 1
