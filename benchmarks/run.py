@@ -176,23 +176,25 @@ QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT", "420"))
 _PROBE_FILES = 200
 
 
-def quiet_disk() -> None:
+def quiet_disk(where: Path | None = None) -> None:
     """Let the disk finish what earlier runs wrote (and deleted) before a measured run starts, so
     that each run pays for its own writes only. After `sync`, the time to create a few hundred
     small files (a folder for every four, as in a build's tree) is probed until it is quiet
     (`QUIET_PER_FILE`, or back near the best seen in this run; at most `QUIET_WAIT`): on this
     machine's disk (ext4 without a journal, with online discard) it is 25-45 us per file when
-    quiet and up to 15x more for up to 6 minutes after tens of thousands of files were deleted. Probe files are kept
+    quiet and up to 15x more for up to 6 minutes after tens of thousands of files were deleted.
+    The probe writes beside `where` (the folder the run will write in), since ext4 places a new
+    folder near its parent's block group and the slowness is per group. Probe files are kept
     until the end (deleting them would disturb the disk again)."""
     os.sync()
     release_outputs()
     _DISK["free_mb"] = min(_DISK["free_mb"], free_mb())
-    folder = Path(tempfile.gettempdir()) / f"pwc-bench-probe-{os.getpid()}"
+    probes = _probe_root() if where is None else where / ".pwc-bench-probe"
     deadline = time.monotonic() + QUIET_WAIT
     start = time.monotonic()
     while True:
         _DISK["probes"] += 1
-        target = folder / str(_DISK["probes"])
+        target = probes / str(_DISK["probes"])
         target.mkdir(parents=True)
         data = b"x" * 8000
         began = time.perf_counter()
@@ -216,8 +218,12 @@ def quiet_disk() -> None:
     _DISK["waited"] += time.monotonic() - start
 
 
+def _probe_root() -> Path:
+    return Path(tempfile.gettempdir()) / f"pwc-bench-probe-{os.getpid()}"
+
+
 def _remove_probes() -> None:
-    shutil.rmtree(Path(tempfile.gettempdir()) / f"pwc-bench-probe-{os.getpid()}", ignore_errors=True)
+    shutil.rmtree(_probe_root(), ignore_errors=True)
 
 
 def fresh(path: Path) -> Path:
@@ -276,7 +282,7 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
     for _ in range(repeat):
         fresh(cache)
         shutil.rmtree(root / ".cache", ignore_errors=True)
-        quiet_disk()
+        quiet_disk(cache.parent)
         warm_up(root)
         elapsed, peak, status, _out = run_child(validate, base_env(cache))
         cold.record(elapsed, peak, status)
@@ -313,7 +319,7 @@ def measure_scale(work: Path, papers: int, repeat: int) -> tuple[dict, list[Meas
         # would be charged to the next build.
         out_dir = fresh(out_parent / f"run-{run}") / "build"
         _OUTPUTS.append(out_parent / f"run-{run}")
-        quiet_disk()
+        quiet_disk(out_dir.parent)
         warm_up(root)
         elapsed, peak, status, out = run_child(
             [*PWC, "build", "--root", str(root), "--out", str(out_dir)], base_env(cache)
