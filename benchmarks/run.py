@@ -24,9 +24,10 @@ files every page a build writes must first be reclaimed from another (kswapd on 
 core, and stalls in the build), as on no fresh CI runner. It prints the memory left free.
 Then it reads the repository's files and the validator's sources once and imports what a build
 imports, untimed: the machine's memory manager (DAMON's pageout here) evicts files idle for a
-minute, and the first cold build after the warm and PR runs then read a tenth of the files from
-disk (+1.3 s at 20,000 papers, +4 s in one run), while the floor reads files that were just
-written, as a CI job reads its fresh checkout.
+minute, and a cold run after the warm and PR runs then read part of its input from disk (+1.3 s
+at 20,000 papers with all of it evicted), while the floor reads files that were just written,
+as a CI job reads its fresh checkout. The generated repository is committed as one pack, as a
+clone holds it (`commit_packed`).
 
 Each is printed with its ratio to the floor, its goal and its peak memory (the child's maximum
 resident set size from `wait4`). Exit status 1 when a goal is missed.
@@ -197,6 +198,8 @@ def free_mb() -> float:
     except OSError:
         pass
     return float("inf")
+
+
 # A quiet disk creates a probe file (and every fourth a folder) in this much time or less, or in
 # 1.5x the best seen in this run; it is waited for at most QUIET_WAIT seconds (the disk recovers
 # within about 6 minutes of a mass deletion). `BENCH_QUIET_US` and `BENCH_QUIET_WAIT` change them.
