@@ -74,9 +74,15 @@ class _Scan:
         # How to get the bytes of a file that was not read: (rel, blob id) -> bytes (None: the
         # file on disk, checked against its blob id).
         self.fetch = fetch
+        # A helper reading and parsing some files in parallel (see `_reading_helper`): their bytes
+        # and blob ids arrive while the files are loaded.
+        self.helper: ParseHelper | None = None
+        self.pending: frozenset[str] = frozenset()
 
 
-def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
+def _scan(root: Path, overrides: dict[str, bytes | None] | None, *, early: bool = False) -> _Scan:
+    """The files and what is known of them. `early`: a helper may read and parse part of the
+    files not known to the cache's index, which this process then does not read."""
     scan = _Scan()
     if overrides is not None:
         scan.files = sorted(k for k, v in overrides.items() if v is not None)
@@ -90,7 +96,12 @@ def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
     index = filecache.index(root) if filecache.enabled() else None
     stats = index.stats if index is not None else {}
     base = str(root)
+    if early:
+        _reading_helper(scan, base, stats)
+    pending = scan.pending
     for rel in scan.files:
+        if rel in pending:
+            continue
         path = f"{base}/{rel}"
         known = stats.get(rel)
         if known is not None:
@@ -103,21 +114,60 @@ def _scan(root: Path, overrides: dict[str, bytes | None] | None) -> _Scan:
                 scan.results += known[5]
                 continue
         data, key = _read_into(scan, root, rel, path)
-        if data is None:
-            continue
-        blob = scan.blobs[rel]
-        if index is not None and key is not None and key[0] == len(data):
-            # A result count of -1 is filled in when the file is loaded (see _materialize).
-            results = known[5] if known is not None and known[4] == blob else -1
-            scan.results += max(results, 0)
-            stats[rel] = (*key, blob, results)
-            index.dirty = True
+        if data is not None:
+            _note_stat(scan, index, rel, data, key)
     if index is not None and len(stats) > len(scan.files):  # files deleted since: forget them
         present = set(scan.files)
         for rel in [r for r in stats if r not in present]:
             del stats[rel]
         index.dirty = True
     return scan
+
+
+def _note_stat(scan: _Scan, index: Any, rel: str, data: bytes, key: tuple | None) -> None:
+    """Remember in the cache's index the stat and blob id of a file just read."""
+    if index is None or key is None or key[0] != len(data):
+        return
+    stats = index.stats
+    known = stats.get(rel)
+    blob = scan.blobs[rel]
+    # A result count of -1 is filled in when the file is loaded (see _materialize).
+    results = known[5] if known is not None and known[4] == blob else -1
+    scan.results += max(results, 0)
+    stats[rel] = (*key, blob, results)
+    index.dirty = True
+
+
+def _reading_helper(scan: _Scan, base: str, stats: dict) -> None:
+    """Start a helper that reads and parses the last part of the files the index does not know
+    (all of them, on a cold load), before this process reads the rest: each file is then read
+    once, by one of two cores (see validator/load/parsehelper.py)."""
+    candidates = [rel for rel in scan.files if rel not in stats and not rel.endswith("metrics.yaml")]
+
+    def read(rel: str) -> tuple[bytes | None, tuple | None]:
+        return _read(f"{base}/{rel}")
+
+    with quiet_stderr():  # the helper's rapidyaml prints its parse errors on descriptor 2
+        helper = ParseHelper.reading(candidates, read)
+    if helper is not None:
+        scan.helper, scan.pending = helper, frozenset(helper.theirs)
+
+
+def _receive(scan: _Scan, root: Path, rel: str, index: Any) -> Any:
+    """Take a file the helper read: its bytes, blob id and stat (read here if the helper could
+    not), noted as `_scan` notes them; what the helper parsed, or None."""
+    assert scan.helper is not None
+    got = scan.helper.take(rel)
+    if got is None:
+        data, key = _read_into(scan, root, rel, f"{root}/{rel}")
+        parsed = None
+    else:
+        blob, parsed, data, key = got
+        scan.blobs[rel] = blob
+        scan.data[rel] = data
+    if data is not None:
+        _note_stat(scan, index, rel, data, key)
+    return parsed
 
 
 def _read_into(scan: _Scan, root: Path, rel: str, path: str) -> tuple[bytes | None, tuple | None]:
@@ -170,17 +220,22 @@ def load_repository(
     if overrides is None:
         _MADE.clear()  # a new run over the working tree; a base revision loaded next shares it
     with paused_gc():
-        scan = _scan(root, overrides)
-    digest = filecache.repository_digest(scan.blobs)
-    if lazy and overrides is None and filecache.enabled():
-        index = filecache.index(root)
-        if all(index.stats.get(rel, (0,) * 6)[5] >= 0 for rel in scan.files if scan.blobs[rel] is not None):
-            return LazyRepository(root, scan, digest, remember)
-    repo = Repository(root=root)
-    repo.files = list(scan.files)
-    repo.blobs = dict(scan.blobs)
-    _materialize(repo, root, scan, overrides is None, remember)
-    repo.digest = digest
+        scan = _scan(root, overrides, early=overrides is None)
+    try:
+        # A file the helper reads is known to no index, so such a load is never lazy.
+        if lazy and overrides is None and filecache.enabled() and scan.helper is None:
+            index = filecache.index(root)
+            if all(index.stats.get(rel, (0,) * 6)[5] >= 0 for rel in scan.files if scan.blobs[rel] is not None):
+                return LazyRepository(root, scan, filecache.repository_digest(scan.blobs), remember)
+        repo = Repository(root=root)
+        repo.files = list(scan.files)
+        _materialize(repo, root, scan, overrides is None, remember)
+    finally:
+        if scan.helper is not None:
+            scan.helper.finish()  # reaped, whatever happened
+    # The blob ids of the files the helper read are known only now.
+    repo.blobs = {rel: scan.blobs[rel] for rel in scan.files}
+    repo.digest = filecache.repository_digest(scan.blobs)
     return repo
 
 
@@ -237,11 +292,13 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool, remem
     if not remember:
         store = None
     with paused_gc(), quiet_stderr():
-        todo = [
-            rel for rel in scan.files
-            if rel in scan.data and (rel, scan.blobs[rel]) not in cached_files and not rel.endswith("metrics.yaml")
-        ]
-        helper = ParseHelper.start(todo, scan.data)
+        helper = scan.helper
+        if helper is None:
+            todo = [
+                rel for rel in scan.files
+                if rel in scan.data and (rel, scan.blobs[rel]) not in cached_files and not rel.endswith("metrics.yaml")
+            ]
+            helper = ParseHelper.start(todo, scan.data)
         try:
             _load_all(repo, root, scan, helper, store, index, cached_files)
         finally:
@@ -253,7 +310,11 @@ def _materialize(repo: Repository, root: Path, scan: _Scan, on_disk: bool, remem
 
 def _load_all(repo: Repository, root: Path, scan: _Scan, helper: ParseHelper | None, store: Any, index: Any,
               cached_files: dict) -> None:
+    pending = scan.pending
     for rel in scan.files:
+        parsed = _NOT_SENT
+        if rel in pending:
+            parsed = _receive(scan, root, rel, index)
         blob = scan.blobs[rel]
         if blob is None:
             repo.problems.extend(scan.unreadable.get(rel, ()))
@@ -278,7 +339,10 @@ def _load_all(repo: Repository, root: Path, scan: _Scan, helper: ParseHelper | N
                         continue
             if helper is not None:
                 helper.drain()
-            parsed = helper.parsed(rel, blob) if helper is not None else None
+                if parsed is _NOT_SENT:
+                    parsed = helper.parsed(rel, blob)
+            if parsed is _NOT_SENT:
+                parsed = None
             kind, model, doc, problems = load_file(rel, data, parsed=parsed)
             results = len(model.results) if kind == "paper" and model is not None else 0
             if store is not None:
@@ -299,6 +363,8 @@ def _load_all(repo: Repository, root: Path, scan: _Scan, helper: ParseHelper | N
         if model is not None:
             _add(repo, kind, rel, doc, model)
 
+
+_NOT_SENT = object()  # a file the helper did not read: `parsed` asks it whether it parsed it
 
 # (rel, blob id) -> what `_from_cache` made of it: a base revision and the working tree share
 # the entries (and the models) of every file they have in common.
