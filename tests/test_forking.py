@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from validator.forking import Forked, share_work
+from validator import forking
+from validator.forking import Forked, reap_exited, share_work
 
 
 def test_a_forked_function_reports_as_the_plain_path_would() -> None:
@@ -173,6 +174,20 @@ def test_a_failure_here_surfaces_after_the_workers_are_reaped(tmp_path: Path) ->
 
     with pytest.raises(OSError, match="No space left"):
         share_work([((lambda c, n=n: n), 1) for n in range(8)], 2, lambda: None, end)
+    reap_exited(wait=True)  # a worker that answered may still be exiting; none is still working
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_child_that_answered_is_reaped_later_not_waited_for() -> None:
+    """A child closes its pipe when it has answered: its answer is read then, and the child,
+    still freeing its memory, is reaped by the next fork's or the interpreter's `reap_exited`:
+    none is left behind."""
+    for _ in range(3):
+        assert Forked(lambda: os.getpid()).result() != os.getpid()
+        assert sorted(share_work([((lambda c, n=n: n), 1) for n in range(6)], 2, lambda: None)) == list(range(6))
+    reap_exited(wait=True)
+    assert not forking._EXITING
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 

@@ -31,7 +31,7 @@ import select
 from collections.abc import Callable
 from typing import Any
 
-from validator.forking import can_fork, processes_for
+from validator.forking import can_fork, processes_for, reap_later
 from validator.load import fastyaml, filecache
 from validator.load.yamlload import decode
 
@@ -89,6 +89,7 @@ class ParseHelper:
         self.theirs = set(theirs)
         self.results: dict[str, Any] = {}
         self.done = False
+        self.ended = False  # the helper closed its end of the pipe: it sent all it had
         # What has arrived and is not unpickled yet. While this process loads its own files it
         # keeps emptying the pipe (`drain`), else the helper would wait on a full pipe.
         self.buffer = bytearray()
@@ -104,6 +105,7 @@ class ParseHelper:
             try:
                 os.close(read_fd)
                 _parse_in_child(theirs, read, write_fd, self.CHUNK, from_disk)
+                os.close(write_fd)  # the end of the pipe, now rather than once its memory is freed
                 code = 0
             except BaseException:  # noqa: BLE001, S110 - the parent parses what it does not get
                 pass
@@ -158,6 +160,7 @@ class ParseHelper:
                 self.buffer += part
         except BlockingIOError:  # nothing more for now
             return
+        self.ended = True
         self.finish()  # the end of the pipe: the helper is done (or died)
 
     def parsed(self, rel: str, blob: str | None) -> Any:
@@ -194,8 +197,12 @@ class ParseHelper:
             self.drain()
 
     def finish(self) -> None:
-        """Stop listening and reap the helper (once); what it has not sent is parsed here."""
+        """Stop listening and reap the helper (once; a helper that sent everything is exiting, and
+        is reaped later rather than waited for); what it has not sent is parsed here."""
         if not self.done:
             self.done = True
             os.close(self.fd)
-            os.waitpid(self.pid, 0)
+            if self.ended:
+                reap_later(self.pid)
+            else:  # stopped early: it ends at its next message, on the closed pipe
+                os.waitpid(self.pid, 0)
