@@ -137,6 +137,7 @@ def _terminate(pid: int) -> None:
 
 def _fork() -> int | None:
     """os.fork(), or None when the system refuses (the caller then does the work itself)."""
+    reap_exited()  # the children that were exiting at the last reap
     try:
         return os.fork()
     except OSError:
