@@ -225,3 +225,34 @@ def test_more_jobs_than_the_queue_holds() -> None:
     every job still runs once and its result comes back in place."""
     jobs = [((lambda c, n=n: n * 2), n % 5) for n in range(5000)]
     assert share_work(jobs, 2, lambda: None) == [n * 2 for n in range(5000)]
+
+
+def test_each_process_takes_from_its_own_lane_first(tmp_path: Path) -> None:
+    """Lane 0 is this process's, lane 1 the worker's: each starts with its own lane's costliest
+    job (each lane's jobs wait until the other lane has a job started, so neither process can
+    empty its lane and take the other's first job before the other has started it), then
+    whoever is free takes what is left; every job runs once, results in the jobs' order."""
+
+    def job(n: int, mine: Path, theirs: Path) -> tuple[int, int]:
+        mine.touch()
+        deadline = time.monotonic() + 20
+        while not theirs.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return n, os.getpid()
+
+    zero, one = tmp_path / "lane-0-started", tmp_path / "lane-1-started"
+    jobs = [((lambda c, n=n: job(n, zero, one)), 20 - n) for n in range(4)]
+    jobs += [((lambda c, n=n: job(n, one, zero)), 20 - n) for n in range(4, 10)]
+    lanes = [0] * 4 + [1] * 6
+    done = share_work(jobs, 2, lambda: None, lanes=lanes)
+    assert [n for n, _pid in done] == list(range(10))
+    assert done[0][1] == os.getpid()  # lane 0's costliest job: this process's
+    assert done[4][1] != os.getpid()  # lane 1's costliest job: the worker's
+    reap_exited(wait=True)
+
+
+def test_lanes_with_one_process_and_with_an_empty_lane() -> None:
+    jobs = [((lambda c, n=n: n * 3), n % 4) for n in range(30)]
+    assert share_work(jobs, 1, lambda: None, lanes=[n % 2 for n in range(30)]) == [n * 3 for n in range(30)]
+    assert share_work(jobs, 2, lambda: None, lanes=[1] * 30) == [n * 3 for n in range(30)]
+    assert share_work(jobs, 3, lambda: None, lanes=[n % 3 for n in range(30)]) == [n * 3 for n in range(30)]

@@ -20,7 +20,7 @@ import pickle
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 C = TypeVar("C")  # what a process's `begin` gives its jobs (a file writer, say)
@@ -224,6 +224,7 @@ def share_work(
     workers: int,
     begin: Callable[[], C],
     end: Callable[[C], None] = lambda _context: None,
+    lanes: Sequence[int] | None = None,
 ) -> list[R]:
     """Run `jobs` (each a function and its rough cost) in this process and `workers - 1` forked
     ones; the results, in the order of `jobs`.
@@ -233,48 +234,55 @@ def share_work(
     the machine runs. Each process calls `begin()` once before its first job (after the fork:
     it may start threads) and `end(context)` after its last one.
 
+    `lanes` (a small number per job) splits the queue: process k (this one is 0) takes from
+    lane k, modulo the number of lanes, while it has jobs, then from the others in turn. Jobs
+    that write into one folder go in one lane, so that two processes seldom create files in one
+    folder at once, each waiting for the other's hold on it.
+
     Results come back pickled. A job that failed in a worker, or every job of a worker that
     died or whose `end` failed, is run again in this process, where its exception surfaces as
     it would without workers; jobs must therefore be safe to run again (files are rewritten,
     not created exclusively). When this process fails (or is interrupted), it empties the
-    queue, so that the workers stop after the job they are on, and reaps them."""
+    queues, so that the workers stop after the job they are on, and reaps them."""
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i][1])
     if workers < 2 or len(jobs) < 2 or not can_fork():
         done = _run_here(jobs, order, begin, end)
         return [done[i] for i in range(len(jobs))]
-    # The queue is a pipe of job numbers, written whole before the workers start: it must fit
-    # in the smallest buffer a pipe may have (one page), so past that many jobs, each number
-    # stands for a group of jobs.
-    groups = [order[g :: _MAX_QUEUE] for g in range(_MAX_QUEUE)] if len(order) > _MAX_QUEUE else [[i] for i in order]
-    queue_r, queue_w = os.pipe()
-    # Two bytes per number: a read of two bytes from a pipe takes both or none, so two
-    # processes reading at once never split a number.
-    _send(queue_w, b"".join(g.to_bytes(2, "big") for g in range(len(groups))))
-    os.close(queue_w)
+    groups: list[list[int]] = []
+    queues: list[int] = []
+    try:
+        for lane in sorted(set(lanes)) if lanes is not None else [None]:
+            mine = order if lane is None else [i for i in order if lanes[i] == lane]  # type: ignore[index]
+            queues.append(_queue(mine, groups))
+    except BaseException:
+        for fd in queues:
+            os.close(fd)
+        raise
     children: list[tuple[int, int]] = []
     results: dict[int, Any] = {}
     try:
-        for _ in range(workers - 1):
-            child = _worker(jobs, groups, queue_r, begin, end)
+        for k in range(1, workers):
+            child = _worker(jobs, groups, _preferring(queues, k), begin, end)
             if child is None:
                 break
             children.append(child)
         try:
             context = begin()
             try:
-                while number := os.read(queue_r, 2):
-                    for i in groups[int.from_bytes(number, "big")]:
+                for number in _numbers(_preferring(queues, 0)):
+                    for i in groups[number]:
                         results[i] = jobs[i][0](context)
             except BaseException:
-                _empty(queue_r)  # the workers stop after the job they are on
+                _empty(queues)  # the workers stop after the job they are on
                 raise
             finally:
                 end(context)
         except BaseException:
-            _empty(queue_r)
+            _empty(queues)
             raise
     finally:
-        os.close(queue_r)
+        for fd in queues:
+            os.close(fd)
         for pid, back in children:
             data, _status = _reap(pid, back)
             try:  # a worker sends its results only once it has done its last job and `end`
@@ -287,6 +295,43 @@ def share_work(
     if missing:  # what a worker could not do is done here, where a failure surfaces as usual
         results.update(_run_here(jobs, missing, begin, end))
     return [results[i] for i in range(len(jobs))]
+
+
+def _queue(order: list[int], groups: list[list[int]]) -> int:
+    """A queue of the jobs of `order`, in that order: the read end of a pipe of group numbers (the
+    groups are added to `groups`), written whole before the workers start. It must fit in the
+    smallest buffer a pipe may have (one page), so past that many jobs each number stands for a
+    group of jobs."""
+    first = len(groups)
+    if len(order) > _MAX_QUEUE:
+        groups += [order[g :: _MAX_QUEUE] for g in range(_MAX_QUEUE)]
+    else:
+        groups += [[i] for i in order]
+    queue_r, queue_w = os.pipe()
+    try:
+        # Two bytes per number: a read of two bytes from a pipe takes both or none, so two
+        # processes reading at once never split a number.
+        _send(queue_w, b"".join(g.to_bytes(2, "big") for g in range(first, len(groups))))
+    except BaseException:
+        os.close(queue_r)
+        raise
+    finally:
+        os.close(queue_w)
+    return queue_r
+
+
+def _preferring(queues: list[int], k: int) -> list[int]:
+    """The queues in the order process `k` takes from them: its own lane first."""
+    at = k % len(queues)
+    return queues[at:] + queues[:at]
+
+
+def _numbers(queues: list[int]) -> Iterator[int]:
+    """The group numbers a process takes, queue after queue, until all are empty (a queue's
+    writing end is closed, so an empty one reads as its end)."""
+    for queue_r in queues:
+        while number := os.read(queue_r, 2):
+            yield int.from_bytes(number, "big")
 
 
 # Job numbers in the queue at most: 2,048 of two bytes fill one page, the smallest pipe buffer.
@@ -303,21 +348,22 @@ def _run_here(jobs: Sequence[tuple[Callable[[C], R], int]], order: list[int], be
         end(context)
 
 
-def _empty(queue_r: int) -> None:
-    """Take every job left in the queue, so that no worker starts another."""
-    os.set_blocking(queue_r, False)
-    try:
-        while os.read(queue_r, 1 << 16):
+def _empty(queues: list[int]) -> None:
+    """Take every job left in the queues, so that no worker starts another."""
+    for queue_r in queues:
+        os.set_blocking(queue_r, False)
+        try:
+            while os.read(queue_r, 1 << 16):
+                pass
+        except BlockingIOError:
             pass
-    except BlockingIOError:
-        pass
 
 
 def _worker(
-    jobs: Sequence[tuple[Callable[[Any], Any], int]], groups: list[list[int]], queue_r: int,
+    jobs: Sequence[tuple[Callable[[Any], Any], int]], groups: list[list[int]], queues: list[int],
     begin: Callable[[], Any], end: Callable[[Any], None],
 ) -> tuple[int, int] | None:
-    """Fork a process that takes jobs from the queue until it is empty; its pid and the pipe its
+    """Fork a process that takes jobs from the queues, in this order, until all are empty; its pid and the pipe its
     results come back on (None if the fork failed). It exits with status 1, and sends nothing
     usable, if `begin` or `end` fail or it is interrupted; a job that fails is left out of what
     it sends."""
@@ -334,8 +380,8 @@ def _worker(
             done: list[tuple[int, Any]] = []
             context = begin()
             try:
-                while number := os.read(queue_r, 2):
-                    for i in groups[int.from_bytes(number, "big")]:
+                for number in _numbers(queues):
+                    for i in groups[number]:
                         try:
                             done.append((i, jobs[i][0](context)))
                         except Exception:  # noqa: BLE001, S112 - the parent runs it again and reports

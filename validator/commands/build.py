@@ -54,7 +54,7 @@ def fail(message: str) -> int:
     return 2
 
 
-def _site_jobs(api: ApiData, folder: Path) -> list[tuple[Callable[[TreeWriter], object], int]]:
+def _site_jobs(api: ApiData, folder: Path) -> list[tuple[Callable[[TreeWriter], object], int, str]]:
     """The site's pages as jobs, when the site renderer is installed."""
     try:
         from validator.site.render import site_jobs
@@ -73,15 +73,24 @@ def _api_job(part: Callable[[], Iterator[tuple[str, bytes]]], writer: TreeWriter
     return count
 
 
+# The queue's two lanes (see `forking.share_work`), by the folder a job writes in: this process
+# starts on the first (the site's paper pages, the api's leaderboards and its two big files), a
+# worker on the second (the api's paper pages, the site's leaderboard pages, the rest), so that
+# the two seldom create files in one folder at once (papers/ and api/v1/papers/ hold a file per
+# paper). The lanes hold about the same work.
+_FIRST_LANE = frozenset(("papers", f"{API_PREFIX}/leaderboards", API_PREFIX))
+
+
 def write_tree(api: ApiData, folder: Path, *, workers: int = 1) -> int:
     """Write the api/v1 files (and the site, when the site renderer is installed) into `folder`;
     how many api files. `workers`: how many processes share the work, each taking the next
-    part of the api or of the site from one queue (see `forking.share_work`)."""
-    api_jobs = [(partial(_api_job, part), cost) for part, cost in api_parts(api)]
+    part of the api or of the site from a queue (see `forking.share_work`)."""
+    api_jobs = [(partial(_api_job, part), cost, where) for part, cost, where in api_parts(api)]
     jobs = [*api_jobs, *_site_jobs(api, folder)]
     os.makedirs(folder / API_PREFIX / "leaderboards", exist_ok=True)
     os.makedirs(folder / API_PREFIX / "papers", exist_ok=True)
-    done = share_work(jobs, workers, lambda: TreeWriter(folder))
+    lanes = [0 if where in _FIRST_LANE else 1 for _job, _cost, where in jobs]
+    done = share_work([(job, cost) for job, cost, _where in jobs], workers, lambda: TreeWriter(folder), lanes=lanes)
     return sum(done[: len(api_jobs)])
 
 

@@ -75,7 +75,7 @@ def archive_bytes(api: ApiData) -> bytes:
 
 def api_files(api: ApiData) -> Iterator[tuple[str, bytes]]:
     """Every file of the api/v1 tree, as (path relative to the output folder, bytes)."""
-    for part, _cost in api_parts(api):
+    for part, _cost, _folder in api_parts(api):
         yield from part()
 
 
@@ -83,10 +83,10 @@ def api_files(api: ApiData) -> Iterator[tuple[str, bytes]]:
 FILES_PER_PART = 500
 
 
-def api_parts(api: ApiData) -> list[tuple[Callable[[], Iterator[tuple[str, bytes]]], int]]:
-    """The api/v1 tree in independent parts, each with its rough cost (results serialised):
-    calling a part gives its files as `api_files` does. `pwc build` writes the parts in the
-    queue the site's pages are rendered from."""
+def api_parts(api: ApiData) -> list[tuple[Callable[[], Iterator[tuple[str, bytes]]], int, str]]:
+    """The api/v1 tree in independent parts, each with its rough cost (results serialised) and
+    the folder its files go in: calling a part gives its files as `api_files` does. `pwc build`
+    writes the parts in the queue the site's pages are rendered from."""
     index = api.index
     boards = list(zip(api.leaderboards, index["leaderboards"], strict=True))
     papers = list(api.papers.items())
@@ -106,12 +106,16 @@ def api_parts(api: ApiData) -> list[tuple[Callable[[], Iterator[tuple[str, bytes
     def archive() -> Iterator[tuple[str, bytes]]:
         yield f"{API_PREFIX}/evaluation-tables.json", archive_bytes(api)
 
-    parts: list[tuple[Callable[[], Iterator[tuple[str, bytes]]], int]] = [(first, len(index["papers"]))]
+    parts: list[tuple[Callable[[], Iterator[tuple[str, bytes]]], int, str]] = [
+        (first, len(index["papers"]), API_PREFIX)
+    ]
     for start in range(0, len(boards), FILES_PER_PART // 4):  # leaderboards are bigger files
         chunk = boards[start : start + FILES_PER_PART // 4]
-        parts.append((partial(leaderboards, start, start + len(chunk)), sum(len(b["rows"]) for b, _ in chunk)))
+        cost = sum(len(b["rows"]) for b, _ in chunk)
+        parts.append((partial(leaderboards, start, start + len(chunk)), cost, f"{API_PREFIX}/leaderboards"))
     for start in range(0, len(papers), FILES_PER_PART):
         chunk = papers[start : start + FILES_PER_PART]
-        parts.append((partial(pages, start, start + len(chunk)), sum(len(p["results"]) for _, p in chunk)))
-    parts.append((archive, 2 * results))
+        cost = sum(len(p["results"]) for _, p in chunk)
+        parts.append((partial(pages, start, start + len(chunk)), cost, f"{API_PREFIX}/papers"))
+    parts.append((archive, 2 * results, API_PREFIX))
     return parts

@@ -1181,11 +1181,22 @@ def _jobs(site: _Site) -> list[tuple[Job, int]]:
     return jobs
 
 
-def site_jobs(api: Any, out_dir: Path) -> list[tuple[Callable[[TreeWriter], None], int]]:
-    """The whole site as independent jobs with their rough costs, for `forking.share_work`: each
-    job renders its pages through the writer of the process that runs it. `pwc build` runs them
-    in the same queue as the api files."""
-    return _site_jobs(_Site(api, Path(out_dir)))
+# The folder (under the site's root) each kind of job writes its pages in, "" for several.
+_JOB_FOLDERS = {
+    "paper_pages": "papers",
+    "paper_lists": "papers",
+    "leaderboard_pages": "leaderboards",
+    "datasets_pages": "datasets",
+    "sota_and_tasks": "sota",
+}
+
+
+def site_jobs(api: Any, out_dir: Path) -> list[tuple[Callable[[TreeWriter], None], int, str]]:
+    """The whole site as independent jobs with their rough costs and the folder each writes in,
+    for `forking.share_work`: each job renders its pages through the writer of the process that
+    runs it. `pwc build` runs them in the same queue as the api files."""
+    site = _Site(api, Path(out_dir))
+    return [(partial(_run_job, site, job), cost, _JOB_FOLDERS.get(job[0], "")) for job, cost in _jobs(site)]
 
 
 def _site_jobs(site: _Site) -> list[tuple[Callable[[TreeWriter], None], int]]:
