@@ -8,8 +8,10 @@ build forks as few processes as it can and gives each as much work as it can tak
 process that runs no other thread may fork (`can_fork`); a fork that fails (no memory, too many
 processes) means the work is done here.
 
-Whatever happens (a failure, an interrupt), every forked process is reaped before control
-leaves these functions, and a failure surfaces here as it would have without forking.
+Whatever happens (a failure, an interrupt), every forked process has answered or been ended
+before control leaves these functions, and a failure surfaces here as it would have without
+forking. One that answered may still be exiting (freeing its memory): it is reaped at the next
+fork or reap, or at the interpreter's exit, rather than waited for.
 """
 
 from __future__ import annotations
