@@ -77,7 +77,11 @@ class _Scan:
         # A helper reading and parsing some files in parallel (see `_reading_helper`): their bytes
         # and blob ids arrive while the files are loaded.
         self.helper: ParseHelper | None = None
-        self.pending: frozenset[str] = frozenset()
+
+    @property
+    def pending(self) -> set[str] | frozenset[str]:
+        """The files the helper reads, which this process has not read."""
+        return self.helper.theirs if self.helper is not None else frozenset()
 
 
 def _scan(root: Path, overrides: dict[str, bytes | None] | None, *, early: bool = False) -> _Scan:
@@ -149,8 +153,7 @@ def _reading_helper(scan: _Scan, base: str, stats: dict) -> None:
 
     with quiet_stderr():  # the helper's rapidyaml prints its parse errors on descriptor 2
         helper = ParseHelper.reading(candidates, read)
-    if helper is not None:
-        scan.helper, scan.pending = helper, frozenset(helper.theirs)
+    scan.helper = helper
 
 
 def _receive(scan: _Scan, root: Path, rel: str, index: Any) -> Any:

@@ -39,31 +39,26 @@ from validator.load.yamlload import decode
 PARALLEL_MIN_FILES = 3000
 
 
-# How the helper gets a file: its bytes (None: not there), or, when it reads from disk, its bytes
-# and stat key (None, None: unusual, read and reported by the loader).
-Read = Callable[[str], bytes | None]
+# How a reading helper gets a file from disk: its bytes and stat key ((None, None): unusual, read
+# and reported by the loader). Over files this process has read, the helper gets their bytes.
 ReadFromDisk = Callable[[str], tuple[bytes | None, Any]]
 
 
-def _parse_in_child(theirs: list[str], read: Read | ReadFromDisk, write_fd: int, chunk: int, from_disk: bool) -> None:
-    """The helper's work: parse `theirs` and send per file (blob id, (data, raw) or None), and
-    with `from_disk` also the bytes and the stat key; a file it could not read is sent as None."""
+def _parse_in_child(theirs: list[str], read: ReadFromDisk, write_fd: int, chunk: int, from_disk: bool) -> None:
+    """The helper's work: parse `theirs` and send per file (blob id, (data, raw) or None, bytes,
+    stat key), the bytes only when it read them from disk (`from_disk`: this process has not);
+    a file it could not read is sent as None."""
     for start in range(0, len(theirs), chunk):
         out: dict[str, Any] = {}
         for rel in theirs[start : start + chunk]:
-            key = None
-            if from_disk:
-                data, key = read(rel)  # type: ignore[misc]
-            else:
-                data = read(rel)  # type: ignore[assignment]
+            data, key = read(rel)
             if data is None:
-                if from_disk:
-                    out[rel] = None
+                out[rel] = None
                 continue
             text, _problems = decode(rel, data)
             doc = fastyaml.fast_parse(rel, text) if text is not None else None
             parsed = None if doc is None else (doc.data, doc.raw)
-            out[rel] = (filecache.blob_id(data), parsed, data, key) if from_disk else (filecache.blob_id(data), parsed)
+            out[rel] = (filecache.blob_id(data), parsed, data if from_disk else None, key)
         payload = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(len(payload).to_bytes(8, "big") + payload)
         while view:
@@ -83,9 +78,12 @@ class ParseHelper:
     READING_SHARE = 0.55
     CHUNK = 250  # documents per message
 
-    def __init__(self, theirs: list[str], read: Read | ReadFromDisk, *, from_disk: bool = False) -> None:
-        """Fork the helper (OSError if the system refuses: see `start`). `from_disk`: `read`
-        reads a file from disk (see `reading`)."""
+    def __init__(
+        self, theirs: list[str], read: Callable[[str], bytes | None] | ReadFromDisk, *, from_disk: bool = False
+    ) -> None:
+        """Fork the helper (OSError if the system refuses: see `start`). `read` gives a file's
+        bytes, or with `from_disk` reads it from disk (see `reading`)."""
+        reader: ReadFromDisk = read if from_disk else (lambda rel: (read(rel), None))  # type: ignore[assignment,return-value]
         self.theirs = set(theirs)
         self.results: dict[str, Any] = {}
         self.done = False
@@ -104,7 +102,7 @@ class ParseHelper:
             code = 1
             try:
                 os.close(read_fd)
-                _parse_in_child(theirs, read, write_fd, self.CHUNK, from_disk)
+                _parse_in_child(theirs, reader, write_fd, self.CHUNK, from_disk)
                 os.close(write_fd)  # the end of the pipe, now rather than once its memory is freed
                 code = 0
             except BaseException:  # noqa: BLE001, S110 - the parent parses what it does not get
